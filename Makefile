@@ -1,0 +1,51 @@
+# Shopkeeper — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint bench clean static
+
+$(STAMP): requirements.lock pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade uv
+	$(UV) pip sync -q --python $(BIN)/python requirements.lock
+	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	$(MAKE) static
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Front-end libraries come from the npm registry (pinned in package-lock.json) and are
+# copied into the static folder; they are not committed.
+static:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --silent --no-audit --no-fund && \
+	  mkdir -p src/shopkeeper/web/static/vendor && \
+	  cp node_modules/htmx.org/dist/htmx.min.js src/shopkeeper/web/static/vendor/; \
+	else echo "npm not found: the admin works without htmx, but less smoothly"; fi
+
+demo: $(STAMP)
+	SHOPKEEPER_DEMO=1 $(BIN)/shopkeeper demo --serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lock:
+	$(UV) pip compile -q pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules src/shopkeeper/web/static/vendor .pytest_cache

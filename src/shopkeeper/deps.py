@@ -1,0 +1,46 @@
+"""FastAPI dependencies shared by every router: the container, a unit of work, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopkeeper.bootstrap import Container
+from shopkeeper.kit.clock import Clock
+from shopkeeper.settings import Settings
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+async def _unit_of_work(container: ContainerDep) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: committed when the endpoint returns, before the response."""
+    async with container.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
+
+
+def get_clock(container: ContainerDep) -> Clock:
+    return container.clock
+
+
+def get_settings_dep(container: ContainerDep) -> Settings:
+    return container.settings
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

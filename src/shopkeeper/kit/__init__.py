@@ -1,0 +1,1 @@
+"""Business-free helpers: clock, ids, crypto, pagination."""

@@ -1,0 +1,19 @@
+"""Every context's tables, imported so that Base.metadata is complete (Alembic, tests)."""
+
+from shopkeeper.audit import models as audit_models
+from shopkeeper.bus import models as bus_models
+from shopkeeper.db import Base
+from shopkeeper.identity import models as identity_models
+from shopkeeper.ratelimit import models as ratelimit_models
+from shopkeeper.scheduler import models as scheduler_models
+from shopkeeper.shops import models as shops_models
+
+__all__ = [
+    "Base",
+    "audit_models",
+    "bus_models",
+    "identity_models",
+    "ratelimit_models",
+    "scheduler_models",
+    "shops_models",
+]
