@@ -4,32 +4,56 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+
+import structlog
 
 from shopkeeper.bootstrap import Container
+from shopkeeper.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+# A background loop runs until cancelled; it must survive its own errors (log and go on).
+BackgroundLoop = Callable[[Container], Awaitable[None]]
+
+
+def background_loops() -> list[BackgroundLoop]:
+    """Every loop a worker runs: the bus (relay, consumers, retries) and the scheduler."""
+    loops: list[BackgroundLoop] = []
+    return loops
 
 
 @asynccontextmanager
 async def run_background(container: Container, *, enabled: bool) -> AsyncIterator[None]:
-    """Run the relay and the scheduler beside the API (the embedded shape) while the block runs."""
-    # The bus and scheduler owners add their loops here.
-    yield
+    """Run the background loops beside the API (the embedded shape) while the block runs."""
+    if not enabled:
+        yield
+        return
+    tasks = [asyncio.create_task(loop(container)) for loop in background_loops()]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
 
 
-async def run_worker(settings: object) -> None:
-    """`shopkeeper worker`: background work until SIGTERM."""
+async def run_worker(settings: Settings) -> None:
+    """`shopkeeper worker`: background work until SIGTERM or SIGINT."""
     from shopkeeper.bootstrap import build_container
-    from shopkeeper.settings import Settings
 
-    assert isinstance(settings, Settings)
     container = build_container(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    log.info("worker.started", broker=settings.broker_scheme)
     try:
         async with run_background(container, enabled=True):
             await stop.wait()
     finally:
         await container.close()
+        log.info("worker.stopped")
