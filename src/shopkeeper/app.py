@@ -45,6 +45,7 @@ def create_app(
     _install_error_handlers(app)
     _install_middleware(app)
     _include_routers(app)
+    _install_web(app)
     return app
 
 
@@ -53,6 +54,12 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in ROUTERS:
         app.include_router(router)
+
+
+def _install_web(app: FastAPI) -> None:
+    from shopkeeper.web import install_web
+
+    install_web(app)
 
 
 def _install_middleware(app: FastAPI) -> None:

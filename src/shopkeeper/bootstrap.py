@@ -26,6 +26,10 @@ class Container:
     clock: Clock
     secrets: SecretBox
     extras: dict[str, Any] = field(default_factory=dict)
+    # The bus builds its handler registry from these (tests may pass their own).
+    handler_modules: list[str] = field(default_factory=lambda: list(HANDLER_MODULES))
+    # The scheduler runs the TASKS of these (plus settings.extra_task_modules).
+    task_modules: list[str] = field(default_factory=lambda: list(TASK_MODULES))
 
     async def close(self) -> None:
         await self.engine.dispose()

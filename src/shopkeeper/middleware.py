@@ -40,4 +40,20 @@ class CorrelationIdMiddleware:
 
 def install(app: FastAPI) -> None:
     """Outermost last: correlation id wraps everything."""
+    _install_rate_limit(app)
     app.add_middleware(CorrelationIdMiddleware)
+
+
+def _install_rate_limit(app: FastAPI) -> None:
+    """Per-IP and per-caller limits; the store follows the shape (Redis, memory, database)."""
+    from shopkeeper.ratelimit import RateLimitMiddleware, build_store
+
+    container = app.state.container
+    settings = container.settings
+    app.add_middleware(
+        RateLimitMiddleware,
+        limit=settings.rate_limit_per_minute,
+        store=build_store(redis_url=settings.redis_url, engine=container.engine),
+        clock=container.clock,
+        secret=settings.secret_key,
+    )

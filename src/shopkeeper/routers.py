@@ -4,4 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from shopkeeper.audit.router import router as audit_router
+from shopkeeper.identity.router import router as identity_router
+from shopkeeper.shops.router import router as shops_router
+from shopkeeper.web.admin.router import router as admin_router
+
+ROUTERS: list[APIRouter] = [admin_router, identity_router, shops_router, audit_router]

@@ -40,11 +40,14 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_minutes: int = Field(default=15, ge=1)
+    login_delay_seconds: float = Field(default=0.5, ge=0, le=10)
     rate_limit_per_minute: int = Field(default=100, ge=1)
     event_max_attempts: int = Field(default=5, ge=1, le=100)
     event_retry_base_seconds: float = Field(default=1.0, ge=0)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(default=0.05, gt=0, le=60)
+    broker_namespace: str = Field(default="", pattern=r"^[A-Za-z0-9_-]{0,32}$")
+    extra_task_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
     cookie_secure: bool | None = None
@@ -65,7 +68,7 @@ class Settings(BaseSettings):
             raise ValueError(f"scheme must be one of {', '.join(BROKER_SCHEMES)}")
         return value
 
-    @field_validator("encryption_keys", mode="before")
+    @field_validator("encryption_keys", "extra_task_modules", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

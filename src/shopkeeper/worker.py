@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager, suppress
 import structlog
 
 from shopkeeper.bootstrap import Container
+from shopkeeper.bus import run_bus
+from shopkeeper.scheduler import scheduler_loop
 from shopkeeper.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -21,6 +23,8 @@ BackgroundLoop = Callable[[Container], Awaitable[None]]
 def background_loops() -> list[BackgroundLoop]:
     """Every loop a worker runs: the bus (relay, consumers, retries) and the scheduler."""
     loops: list[BackgroundLoop] = []
+    loops.append(scheduler_loop)
+    loops.append(run_bus)  # relay, broker consumers, retry dispatcher
     return loops
 
 

@@ -41,7 +41,9 @@ class Event(BaseModel):
 
     def key(self) -> str:
         """Ordering key: the aggregate id (first `*_id` field unless `key_field` says)."""
-        field = self.key_field or next((f for f in type(self).model_fields if f.endswith("_id")), None)
+        field = self.key_field or next(
+            (f for f in type(self).model_fields if f.endswith("_id")), None
+        )
         return str(getattr(self, field)) if field else type(self).name
 
 

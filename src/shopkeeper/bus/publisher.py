@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.bus import wakeup  # noqa: F401  (installs the after-commit wake-up hook)
 from shopkeeper.bus.events import Event
 from shopkeeper.bus.models import OutboxEvent
 from shopkeeper.kit.context import correlation_id
@@ -13,7 +14,7 @@ from shopkeeper.kit.ids import new_id
 
 
 def publish(session: AsyncSession, event: Event, *, now: datetime | None = None) -> None:
-    """Record `event` for delivery once the caller's transaction commits (never if it rolls back)."""
+    """Add `event` to the outbox in the caller's transaction: delivered only if it commits."""
     session.add(
         OutboxEvent(
             event_id=new_id(),

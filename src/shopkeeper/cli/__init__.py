@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from shopkeeper.cli import server
+from shopkeeper.cli import admin, demo, events, jobs, server
 from shopkeeper.settings import SettingsError
 
 app = typer.Typer(
@@ -16,6 +16,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 server.register(app)
+admin.register(app)
+demo.register(app)
+jobs.register(app)
+events.register(app)
 
 
 def main() -> None:

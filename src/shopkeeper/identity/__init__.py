@@ -1,1 +1,115 @@
-"""TODO docstring."""
+"""Identity: staff users and how they sign in, API keys, customers and their linked accounts.
+
+Public: `create_user`, `get_user`, `get_user_by_email`, `get_users`; `authenticate` (password
+check with throttling/lockout), `login`, `refresh`, `logout`, `user_for_access_token`;
+web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
+`create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
+`find_or_create_customer`, `link_identity`, `get_customer`.
+Publishes `identity.customers_merged.v1` (CustomersMerged) when linking an identity merges two
+customers. Consumes no events. HTTP: `/api/v1/auth/*` and `/api/v1/shops/{shop}/api-keys`.
+"""
+
+from shopkeeper.identity.errors import (
+    AccountLocked,
+    ApiKeyNotFound,
+    CustomerNotFound,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidIdentity,
+    InvalidToken,
+    RefreshTokenReused,
+    UserNotFound,
+    WeakPassword,
+)
+from shopkeeper.identity.policy import LoginPolicy, TokenPolicy
+from shopkeeper.identity.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyPrincipal,
+    ApiKeyRead,
+    CustomerIdentityRead,
+    CustomerRead,
+    IdentityKind,
+    StaffUserRead,
+    TokenPair,
+    WebSessionRead,
+)
+from shopkeeper.identity.service.api_keys import (
+    authenticate_api_key,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
+from shopkeeper.identity.service.auth import (
+    authenticate,
+    issue_tokens,
+    login,
+    logout,
+    refresh,
+    user_for_access_token,
+)
+from shopkeeper.identity.service.customers import (
+    find_or_create_customer,
+    get_customer,
+    link_identity,
+    normalise_identity,
+)
+from shopkeeper.identity.service.users import (
+    create_user,
+    get_user,
+    get_user_by_email,
+    get_users,
+    set_password,
+)
+from shopkeeper.identity.service.web_sessions import (
+    end_web_session,
+    get_web_session,
+    start_web_session,
+)
+
+__all__ = [
+    "AccountLocked",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyNotFound",
+    "ApiKeyPrincipal",
+    "ApiKeyRead",
+    "CustomerIdentityRead",
+    "CustomerNotFound",
+    "CustomerRead",
+    "EmailTaken",
+    "IdentityKind",
+    "InvalidCredentials",
+    "InvalidIdentity",
+    "InvalidToken",
+    "LoginPolicy",
+    "RefreshTokenReused",
+    "StaffUserRead",
+    "TokenPair",
+    "TokenPolicy",
+    "UserNotFound",
+    "WeakPassword",
+    "WebSessionRead",
+    "authenticate",
+    "authenticate_api_key",
+    "create_api_key",
+    "create_user",
+    "end_web_session",
+    "find_or_create_customer",
+    "get_customer",
+    "get_user",
+    "get_user_by_email",
+    "get_users",
+    "get_web_session",
+    "issue_tokens",
+    "link_identity",
+    "list_api_keys",
+    "login",
+    "logout",
+    "normalise_identity",
+    "refresh",
+    "revoke_api_key",
+    "set_password",
+    "start_web_session",
+    "user_for_access_token",
+]

@@ -64,7 +64,9 @@ class ApiKey(Base):
     __tablename__ = "identity_api_key"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shop.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -81,7 +83,9 @@ class Customer(Base):
     __tablename__ = "identity_customer"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shop.id", ondelete="CASCADE"), index=True
+    )
     display_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(

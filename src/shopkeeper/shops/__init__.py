@@ -1,1 +1,78 @@
-"""TODO docstring."""
+"""Shops: the tenants, staff memberships with roles, and the permission table behind them.
+
+Public: `create_shop`, `list_shops`, `get_shop`, `list_memberships(session, *, user_id)`,
+`get_access(session, *, user_id, shop_slug) -> ShopAccess` (ShopNotFound for non-staff),
+members `list_members`, `add_member`, `change_member_role`, `remove_member`; for routes of every
+context `require(permission)` (shopkeeper.shops.deps) → a `ShopAccess` dependency that resolves
+`{shop}` and the caller (access JWT or `sk_` API key). Roles and permissions: `permissions`.
+Publishes and consumes no events; mutations are written to the audit log.
+HTTP: `/api/v1/shops`, `/api/v1/shops/{shop}`, `/api/v1/shops/{shop}/members`.
+"""
+
+from shopkeeper.shops.errors import (
+    AlreadyMember,
+    LastOwner,
+    MemberNotFound,
+    OwnerRequired,
+    PermissionDenied,
+    ShopNotFound,
+    SlugTaken,
+    SuperuserRequired,
+)
+from shopkeeper.shops.permissions import ALL_PERMISSIONS, ROLE_PERMISSIONS, Role
+from shopkeeper.shops.schemas import (
+    MemberCreate,
+    MemberRead,
+    MembershipRead,
+    MemberUpdate,
+    ShopAccess,
+    ShopCreate,
+    ShopRead,
+)
+from shopkeeper.shops.service.members import (
+    add_member,
+    change_member_role,
+    list_members,
+    remove_member,
+)
+from shopkeeper.shops.service.shops import (
+    access_for_api_key,
+    access_for_user,
+    create_shop,
+    get_access,
+    get_shop,
+    list_memberships,
+    list_shops,
+)
+
+__all__ = [
+    "ALL_PERMISSIONS",
+    "ROLE_PERMISSIONS",
+    "AlreadyMember",
+    "LastOwner",
+    "MemberCreate",
+    "MemberNotFound",
+    "MemberRead",
+    "MemberUpdate",
+    "MembershipRead",
+    "OwnerRequired",
+    "PermissionDenied",
+    "Role",
+    "ShopAccess",
+    "ShopCreate",
+    "ShopNotFound",
+    "ShopRead",
+    "SlugTaken",
+    "SuperuserRequired",
+    "access_for_api_key",
+    "access_for_user",
+    "add_member",
+    "change_member_role",
+    "create_shop",
+    "get_access",
+    "get_shop",
+    "list_members",
+    "list_memberships",
+    "list_shops",
+    "remove_member",
+]

@@ -25,16 +25,33 @@ READ = (
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: frozenset(READ),
     Role.CASHIER: frozenset(
-        ("shop.read", "catalog.read", "orders.read", "orders.write", "customers.read",
-         "customers.write", "payments.read")
+        (
+            "shop.read",
+            "catalog.read",
+            "orders.read",
+            "orders.write",
+            "customers.read",
+            "customers.write",
+            "payments.read",
+        )
     ),
     Role.MANAGER: frozenset(
-        (*READ, "catalog.write", "orders.write", "customers.write", "promotions.write",
-         "broadcasts.send")
+        (
+            *READ,
+            "catalog.write",
+            "orders.write",
+            "customers.write",
+            "promotions.write",
+            "broadcasts.send",
+        )
     ),
 }
 ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.MANAGER] | {
-    "shop.update", "members.manage", "api_keys.manage", "orders.refund", "settings.manage",
+    "shop.update",
+    "members.manage",
+    "api_keys.manage",
+    "orders.refund",
+    "settings.manage",
     "bots.manage",
 }
 ROLE_PERMISSIONS[Role.OWNER] = ROLE_PERMISSIONS[Role.ADMIN] | {"shop.delete"}

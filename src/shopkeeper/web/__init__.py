@@ -1,1 +1,38 @@
-"""TODO docstring."""
+"""Web pages: the staff admin (Jinja2 + HTMX, server-rendered), its static files and templates.
+
+Public: `install_web(app)` mounts /static and renders admin-path 404/405 as HTML pages;
+`shopkeeper.web.admin.router` is the /admin router (listed in shopkeeper.routers).
+Shared pieces: `templating.render` (Jinja environments per language, auto-escaping, Babel
+formats), `i18n` (en, pl, ru catalogs), `security` (cookies, CSRF, safe redirects).
+Calls identity (web sessions), shops (memberships, access) and audit (listing, CSV).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shopkeeper.web.security import ADMIN_PATH, SECURITY_HEADERS
+from shopkeeper.web.templating import STATIC_DIR, STATIC_PREFIX
+
+
+def install_web(app: FastAPI) -> None:
+    """Serve web/static and give unmatched /admin URLs an HTML error page instead of JSON."""
+    STATIC_DIR.mkdir(parents=True, exist_ok=True)
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
+    fallback = app.exception_handlers.get(StarletteHTTPException)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        if request.url.path == ADMIN_PATH or request.url.path.startswith(ADMIN_PATH + "/"):
+            from shopkeeper.web.admin.errors import render_exception
+
+            response = render_exception(request, exc)
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+        if fallback is None:
+            raise exc
+        return await fallback(request, exc)  # type: ignore[no-any-return]
+
+    app.add_exception_handler(StarletteHTTPException, http_error)

@@ -1,0 +1,74 @@
+"""Redis Streams: a stream per topic, a consumer group per consuming context.
+
+New entries are read in batches (XREADGROUP); a second subscriber per stream reclaims entries
+left pending by a dead consumer (XAUTOCLAIM after `redeliver_seconds` idle), so a worker
+killed in the middle of a handler does not lose its events.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from faststream import AckPolicy
+from faststream.redis import RedisBroker, StreamSub
+
+from shopkeeper.bus.brokers.consume import subscriber_for
+from shopkeeper.bus.brokers.options import BATCH, Handle, TransportOptions
+from shopkeeper.bus.envelope import Envelope
+
+MAXLEN = 1_000_000  # approximate cap: old, long-acknowledged entries are trimmed
+
+
+class RedisStreamsTransport:
+    def __init__(
+        self, options: TransportOptions, routes: Mapping[str, Sequence[str]], handle: Handle
+    ) -> None:
+        self.options = options
+        self.broker = RedisBroker(options.url, log_level=logging.DEBUG)
+        for group, topics in routes.items():
+            for topic in topics:
+                self._subscribe(options.name(topic), options.name(group), group, handle)
+
+    def _subscribe(self, stream: str, group_name: str, group: str, handle: Handle) -> None:
+        consumer = self.options.consumer_name
+        reader = StreamSub(
+            stream,
+            group=group_name,
+            consumer=consumer,
+            batch=True,
+            max_records=BATCH,
+            polling_interval=1000,
+        )
+        reclaimer = StreamSub(
+            stream,
+            group=group_name,
+            consumer=consumer,
+            polling_interval=1000,
+            min_idle_time=int(self.options.redeliver_seconds * 1000),
+        )
+        for sub in (reader, reclaimer):
+            self.broker.subscriber(stream=sub, ack_policy=AckPolicy.MANUAL)(
+                subscriber_for(group, handle)
+            )
+
+    async def start(self) -> None:
+        await self.broker.start()
+
+    async def publish(self, envelopes: Sequence[Envelope]) -> None:
+        """XADD the whole batch in one pipelined round trip."""
+        client = await self.broker.connect()
+        async with client.pipeline(transaction=False) as pipe:
+            for envelope in envelopes:
+                await self.broker.publish(
+                    envelope.to_wire(),
+                    stream=self.options.name(envelope.topic),
+                    headers=envelope.headers(),
+                    correlation_id=envelope.correlation_id or str(envelope.event_id),
+                    maxlen=MAXLEN,
+                    pipeline=pipe,
+                )
+            await pipe.execute()
+
+    async def close(self) -> None:
+        await self.broker.stop()

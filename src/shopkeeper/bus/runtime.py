@@ -1,0 +1,93 @@
+"""The bus in a worker: relay loop, retry loop and, with a broker, its consumers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import structlog
+
+from shopkeeper.bus import wakeup
+from shopkeeper.bus.brokers import Transport, make_transport
+from shopkeeper.bus.dispatch import concurrency_for, deliver_all
+from shopkeeper.bus.envelope import Envelope
+from shopkeeper.bus.ports import BusContainer
+from shopkeeper.bus.registry import Registry, registry_for
+from shopkeeper.bus.relay import Publish, relay_once
+from shopkeeper.bus.retry import retry_due
+
+log = structlog.get_logger(__name__)
+
+ERROR_PAUSE_SECONDS = 1.0
+RETRY_POLL_SECONDS = 1.0
+CONNECT_PAUSE_MAX_SECONDS = 30.0
+
+
+async def run_bus(container: BusContainer, registry: Registry | None = None) -> None:
+    """Deliver events until cancelled: in-process with memory://, else through the broker."""
+    registry = registry or registry_for(container)
+    if container.settings.broker_scheme == "memory":
+        await _run_loops(container, registry, None)
+        return
+    transport = open_transport(container, registry)
+    await _start(transport)
+    try:
+        await _run_loops(container, registry, transport.publish)
+    finally:
+        await transport.close()
+
+
+def open_transport(container: BusContainer, registry: Registry) -> Transport:
+    """The broker transport, its consumer groups running this registry's handlers."""
+    concurrency = concurrency_for(container)
+
+    async def handle(group: str, envelopes: Sequence[Envelope]) -> None:
+        await deliver_all(container, registry, envelopes, context=group, concurrency=concurrency)
+
+    return make_transport(container.settings, registry.groups(), handle)
+
+
+async def _start(transport: Transport) -> None:
+    """Connect, waiting for the broker to come up (start-up order must not matter)."""
+    pause = ERROR_PAUSE_SECONDS
+    while True:
+        try:
+            await transport.start()
+            return
+        except Exception as exc:
+            log.warning("bus.broker_unreachable", error=str(exc), retry_in=pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, CONNECT_PAUSE_MAX_SECONDS)
+
+
+async def _run_loops(container: BusContainer, registry: Registry, publish: Publish | None) -> None:
+    async with asyncio.TaskGroup() as group:
+        group.create_task(relay_loop(container, registry, publish))
+        group.create_task(retry_loop(container, registry))
+
+
+async def relay_loop(container: BusContainer, registry: Registry, publish: Publish | None) -> None:
+    """Relay as soon as a local commit published; poll for other processes' events."""
+    wake = wakeup.listen()
+    settings = container.settings
+    while True:
+        try:
+            moved = await relay_once(container, registry, publish)
+        except Exception:
+            log.exception("bus.relay_failed")
+            await asyncio.sleep(ERROR_PAUSE_SECONDS)
+            continue
+        if moved < settings.relay_batch_size:
+            await wake.wait(settings.relay_poll_seconds)
+
+
+async def retry_loop(container: BusContainer, registry: Registry) -> None:
+    """Run due retries; each delivery is claimed, so several workers never run one twice."""
+    poll = max(RETRY_POLL_SECONDS, container.settings.relay_poll_seconds)
+    while True:
+        try:
+            while await retry_due(container, registry):
+                pass
+        except Exception:
+            log.exception("bus.retry_failed")
+        await asyncio.sleep(poll)

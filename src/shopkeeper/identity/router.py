@@ -1,0 +1,153 @@
+"""HTTP: /api/v1/auth (login, refresh, logout, me) and a shop's API keys."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel
+
+from shopkeeper import shops
+from shopkeeper.deps import ClockDep, SessionDep, SettingsDep
+from shopkeeper.errors import Unauthorized, Unprocessable
+from shopkeeper.identity import tokens
+from shopkeeper.identity.deps import CurrentUserDep, bearer_token
+from shopkeeper.identity.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
+from shopkeeper.identity.policy import LoginPolicy, TokenPolicy
+from shopkeeper.identity.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    LoginRequest,
+    LogoutRequest,
+    RefreshRequest,
+    StaffUserRead,
+    TokenPair,
+)
+from shopkeeper.identity.service import api_keys, auth
+from shopkeeper.shops.deps import require
+
+router = APIRouter(tags=["auth"])
+ManageKeys = Annotated[shops.ShopAccess, require("api_keys.manage")]
+
+
+class MeRead(BaseModel):
+    user: StaffUserRead
+    memberships: list[shops.MembershipRead]
+
+
+@router.post("/api/v1/auth/login")
+async def login(
+    data: LoginRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep
+) -> TokenPair:
+    """Email + password → tokens. Failures slow down from the third, then lock (423)."""
+    try:
+        return await auth.login(
+            session,
+            email=data.email,
+            password=data.password,
+            now=clock.now(),
+            policy=LoginPolicy.from_settings(settings),
+            token_policy=TokenPolicy.from_settings(settings),
+        )
+    except InvalidCredentials as exc:
+        await session.commit()  # the failure counts even though the request fails
+        if exc.delay_seconds:
+            await asyncio.sleep(exc.delay_seconds)
+        raise
+    except AccountLocked:
+        await session.commit()
+        raise
+
+
+@router.post("/api/v1/auth/refresh")
+async def refresh(
+    data: RefreshRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep
+) -> TokenPair:
+    """A new pair; the given token stops working. Reusing a rotated token ends the session."""
+    try:
+        return await auth.refresh(
+            session,
+            refresh_token=data.refresh_token,
+            now=clock.now(),
+            policy=TokenPolicy.from_settings(settings),
+        )
+    except RefreshTokenReused:
+        await session.commit()  # keep the family revoked
+        raise
+
+
+@router.post("/api/v1/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    data: LogoutRequest | None = None,
+) -> Response:
+    """Revoke the session of the given refresh token and/or of the presented access token."""
+    refresh_token = data.refresh_token if data else None
+    family_id = None
+    token = bearer_token(request)
+    if token and not tokens.is_api_key(token):
+        _, family_id = await auth.user_for_access_token(
+            session, token=token, secret=settings.secret_key, now=clock.now()
+        )
+    if refresh_token is None and family_id is None:
+        raise Unauthorized("Give the refresh token or an access token to log out")
+    await auth.logout(session, refresh_token=refresh_token, family_id=family_id, now=clock.now())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/api/v1/auth/me")
+async def me(session: SessionDep, user: CurrentUserDep) -> MeRead:
+    """The signed-in staff user and each shop membership with its role and permissions."""
+    memberships = await shops.list_memberships(session, user_id=user.id)
+    return MeRead(user=user, memberships=memberships)
+
+
+@router.post(
+    "/api/v1/shops/{shop}/api-keys", status_code=status.HTTP_201_CREATED, tags=["api keys"]
+)
+async def create_api_key(
+    data: ApiKeyCreate, session: SessionDep, clock: ClockDep, access: ManageKeys
+) -> ApiKeyCreated:
+    """The secret `key` is in this response only; store it now."""
+    unknown = set(data.permissions) - shops.ALL_PERMISSIONS
+    if unknown:
+        raise Unprocessable(f"Unknown permissions: {', '.join(sorted(unknown))}")
+    return await api_keys.create_api_key(
+        session,
+        shop_id=access.shop.id,
+        data=data,
+        allowed=access.permissions,
+        actor=access.actor,
+        now=clock.now(),
+    )
+
+
+@router.get("/api/v1/shops/{shop}/api-keys", tags=["api keys"])
+async def list_api_keys(
+    session: SessionDep,
+    access: ManageKeys,
+    include_revoked: Annotated[bool, Query()] = False,
+) -> list[ApiKeyRead]:
+    return await api_keys.list_api_keys(
+        session, shop_id=access.shop.id, include_revoked=include_revoked
+    )
+
+
+@router.delete(
+    "/api/v1/shops/{shop}/api-keys/{key_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["api keys"],
+)
+async def revoke_api_key(
+    key_id: uuid.UUID, session: SessionDep, clock: ClockDep, access: ManageKeys
+) -> Response:
+    await api_keys.revoke_api_key(
+        session, shop_id=access.shop.id, key_id=key_id, actor=access.actor, now=clock.now()
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""Identity business operations, one module per use case."""

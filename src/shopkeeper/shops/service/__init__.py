@@ -1,0 +1,1 @@
+"""Shops business operations, one module per use case."""

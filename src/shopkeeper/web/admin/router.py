@@ -1,0 +1,11 @@
+"""The admin's router: sign-in pages and the signed-in pages, all under /admin."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from shopkeeper.web.admin import auth, pages
+
+router = APIRouter()
+router.include_router(auth.router)
+router.include_router(pages.router)
