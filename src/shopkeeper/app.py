@@ -10,10 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import structlog
+
 from shopkeeper import __version__
 from shopkeeper.bootstrap import Container, build_container
 from shopkeeper.errors import AppError
 from shopkeeper.settings import Settings, get_settings
+
+log = structlog.get_logger(__name__)
 
 
 def create_app(
@@ -86,6 +90,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return JSONResponse(
             {"error": "ValidationError", "detail": detail, "fields": errors}, status_code=422
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        request_id = getattr(request.state, "correlation_id", None)
+        log.error("request.failed", error=type(exc).__name__, correlation_id=request_id,
+                  exc_info=exc)
+        return JSONResponse(
+            {
+                "error": "InternalError",
+                "detail": "Something went wrong on our side; nothing you sent was lost. "
+                f"Quote request id {request_id} when reporting it.",
+            },
+            status_code=500,
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -26,6 +26,7 @@ class CorrelationIdMiddleware:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         value = given if _SAFE_ID.match(given) else new_id().hex
         set_correlation_id(value)
+        scope.setdefault("state", {})["correlation_id"] = value
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -41,7 +42,15 @@ class CorrelationIdMiddleware:
 def install(app: FastAPI) -> None:
     """Outermost last: correlation id wraps everything."""
     _install_rate_limit(app)
+    _install_metrics(app)
     app.add_middleware(CorrelationIdMiddleware)
+
+
+def _install_metrics(app: FastAPI) -> None:
+    """Request metrics and the access log; outside the rate limit so 429s are counted too."""
+    from shopkeeper.observability import MetricsMiddleware
+
+    app.add_middleware(MetricsMiddleware)
 
 
 def _install_rate_limit(app: FastAPI) -> None:

@@ -43,7 +43,7 @@ def test_a_sync_handler_is_refused() -> None:
         return None
 
     with pytest.raises(TypeError, match="must be an async function"):
-        build_registry({"bad": {ThingHappened: [on_thing_sync]}})  # type: ignore[list-item]
+        build_registry({"bad": {ThingHappened: [on_thing_sync]}})
 
 
 def test_the_same_handler_twice_for_one_event_is_refused() -> None:

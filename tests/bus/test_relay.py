@@ -175,3 +175,29 @@ async def test_retrying_an_unknown_dead_delivery_is_a_not_found(bus: Container) 
     async with bus.sessions() as session:
         with pytest.raises(DeadDeliveryNotFound):
             await retry_dead(session, event_id=uuid.uuid4(), now=bus.clock.now())
+
+
+async def test_a_failing_handler_neither_undoes_nor_repeats_the_others_in_its_batch(
+    bus: Container, registry: Registry
+) -> None:
+    things = [uuid.uuid4() for _ in range(6)]
+    FAILURES_LEFT[things[2]] = 1
+    async with unit_of_work(bus.sessions) as session:  # one relay batch, one delivery group
+        for thing in things:
+            publish(session, ThingHappened(thing_id=thing))
+    await drain(bus, registry)
+
+    for thing in things:
+        assert await count(bus, "thing.seen", thing) == 1
+        assert await count(bus, "thing.flaky", thing) == (0 if thing == things[2] else 1)
+    [delivery] = await deliveries(bus)
+    assert (delivery.event_id, delivery.attempts) == (await event_id_of(bus, 2), 1)
+    assert FAILURES_LEFT[things[2]] == 0  # it ran once, not once in the group and once alone
+
+
+async def event_id_of(bus: Container, index: int) -> uuid.UUID:
+    async with bus.sessions() as session:
+        ids = (
+            await session.scalars(select(OutboxEvent.event_id).order_by(OutboxEvent.position))
+        ).all()
+    return ids[index]

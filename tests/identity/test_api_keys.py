@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from httpx import AsyncClient
 from sqlalchemy import select
 
@@ -39,7 +41,7 @@ async def test_a_key_is_shown_once_stored_hashed_and_works_within_its_scope(
     assert [k["prefix"] for k in listed.json()] == [body["prefix"]]
     assert "key" not in listed.json()[0]
     async with container.sessions() as session:
-        stored = await session.scalar(select(ApiKey).where(ApiKey.id == body["id"]))
+        stored = await session.scalar(select(ApiKey).where(ApiKey.id == uuid.UUID(body["id"])))
     assert stored is not None and stored.key_hash == sha256_hex(key) and key not in stored.key_hash
 
     assert (await client.get(f"/api/v1/shops/{shop.slug}", headers=_bearer(key))).status_code == 200

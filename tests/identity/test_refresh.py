@@ -89,6 +89,21 @@ async def test_logout_with_only_the_access_token_ends_its_session(
     assert (await _refresh(client, tokens.refresh_token))[0] == 401
 
 
+async def test_logout_with_an_expired_access_token_still_takes_the_refresh_token(
+    client: AsyncClient, container: Container, clock: FrozenClock
+) -> None:
+    user = await create_user(container)
+    tokens = await login(client, email=user.email)
+    clock.advance(minutes=20)
+    response = await client.post(
+        "/api/v1/auth/logout", json={"refresh_token": tokens.refresh_token}, headers=tokens.headers
+    )
+    assert response.status_code == 204
+    assert (await _refresh(client, tokens.refresh_token))[0] == 401
+    only_expired = await client.post("/api/v1/auth/logout", headers=tokens.headers)
+    assert only_expired.status_code == 401
+
+
 async def test_logout_without_any_token_is_401(client: AsyncClient) -> None:
     assert (await client.post("/api/v1/auth/logout")).status_code == 401
 

@@ -6,6 +6,7 @@ count runs across processes and compare them with the database's run_count.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -15,18 +16,20 @@ from shopkeeper.scheduler import Task
 JOB_LOG_ENV = "SHOPKEEPER_TEST_JOB_LOG"
 
 
-def _append(name: str) -> None:
+async def _record(name: str) -> None:
+    """Append the run, then stay busy a moment so the other worker tries this job meanwhile."""
     path = Path(os.environ[JOB_LOG_ENV])
     with path.open("a", encoding="utf-8") as log:
         log.write(f"{name} {os.getpid()}\n")
+    await asyncio.sleep(0.3)
 
 
 async def tick() -> None:
-    _append("sample.tick")
+    await _record("sample.tick")
 
 
 async def yearly() -> None:
-    _append("sample.yearly")
+    await _record("sample.yearly")
 
 
 TASKS = [

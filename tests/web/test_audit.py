@@ -10,7 +10,7 @@ import pytest
 from httpx import AsyncClient
 
 from shopkeeper import shops
-from tests.web.conftest import World, sign_in
+from tests.web.seed import World, sign_in
 
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -19,14 +19,30 @@ T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 async def north(world: World) -> shops.ShopRead:
     """Shop 'north' (Europe/Warsaw) owned by owner@example.com: 'shop.created' and three more."""
     owner = await world.user("owner@example.com")
-    shop = await world.shop("north", owner=owner.email, name="North Coffee")
-    await world.entry(shop, action="member.added", actor="owner@example.com", at=T0,
-                      before=None, after={"email": "ann@example.com", "role": "cashier"})
-    await world.entry(shop, action="member.role_changed", actor="admin@example.com",
-                      at=T0 + timedelta(days=2), before={"role": "cashier"},
-                      after={"role": "manager"})
-    await world.entry(shop, action="member.added", actor="admin@example.com",
-                      at=T0 + timedelta(days=5), after={"email": "bob@example.com"})
+    shop = await world.shop("north", owner=owner, name="North Coffee")
+    await world.entry(
+        shop,
+        action="member.added",
+        actor="owner@example.com",
+        at=T0,
+        before=None,
+        after={"email": "ann@example.com", "role": "cashier"},
+    )
+    await world.entry(
+        shop,
+        action="member.role_changed",
+        actor="admin@example.com",
+        at=T0 + timedelta(days=2),
+        before={"role": "cashier"},
+        after={"role": "manager"},
+    )
+    await world.entry(
+        shop,
+        action="member.added",
+        actor="admin@example.com",
+        at=T0 + timedelta(days=5),
+        after={"email": "bob@example.com"},
+    )
     return shop
 
 
@@ -38,7 +54,7 @@ async def test_lists_entries_with_times_in_the_shop_time_zone(
     page = await client.get("/admin/s/north/audit")
 
     assert page.status_code == 200
-    assert "<table>" in page.text
+    assert "<table" in page.text
     assert "member.role_changed" in page.text and "admin@example.com" in page.text
     assert "203.0.113.7" in page.text
     assert "Mar 10, 2026, 1:00:00" in page.text  # 12:00 UTC is 13:00 in Warsaw
@@ -58,9 +74,9 @@ async def test_filters_by_action_actor_and_dates(
 
     assert by_action.text.count("<code>member.added</code>") == 2
     assert "member.role_changed" not in by_action.text
-    assert "Showing 1–2 of 2 entries" in by_actor.text
+    assert "Showing 1\u20132 of 2 entries" in by_actor.text
     assert "ann@example.com" not in by_actor.text
-    assert "Showing 1–1 of 1 entries" in by_dates.text
+    assert "Showing 1\u20131 of 1 entries" in by_dates.text
     assert "member.role_changed" in by_dates.text
     assert 'href="/admin/s/north/audit.csv?from=2026-03-11&amp;to=2026-03-12"' in by_dates.text
 
@@ -74,8 +90,8 @@ async def test_htmx_filtering_returns_only_the_results_partial(
     partial = await client.get("/admin/s/north/audit?action=member.role_changed", headers=headers)
 
     assert partial.status_code == 200
-    assert "<html" not in partial.text and "<table>" in partial.text
-    assert "Showing 1–1 of 1 entries" in partial.text
+    assert "<html" not in partial.text and "<table" in partial.text
+    assert "Showing 1\u20131 of 1 entries" in partial.text
     assert 'id="csv-link" class="button button-secondary" hx-swap-oob="true"' in partial.text
 
 
@@ -83,8 +99,12 @@ async def test_a_day_range_uses_the_shop_time_zone(
     client: AsyncClient, world: World, north: shops.ShopRead
 ) -> None:
     # 23:30 UTC on March 20 is already March 21 in Warsaw.
-    await world.entry(north, action="late.night", actor="owner@example.com",
-                      at=datetime(2026, 3, 20, 23, 30, tzinfo=UTC))
+    await world.entry(
+        north,
+        action="late.night",
+        actor="owner@example.com",
+        at=datetime(2026, 3, 20, 23, 30, tzinfo=UTC),
+    )
     await sign_in(client, "owner@example.com")
 
     march_20 = await client.get("/admin/s/north/audit?from=2026-03-20&to=2026-03-20")
@@ -103,23 +123,27 @@ async def test_a_bad_date_is_explained_not_failed(
 
     assert page.status_code == 200
     assert "is not a date (use YYYY-MM-DD)" in page.text
-    assert "Showing 1–4 of 4 entries" in page.text
+    assert "Showing 1\u20134 of 4 entries" in page.text
 
 
 async def test_pages_through_many_entries(
     client: AsyncClient, world: World, north: shops.ShopRead
 ) -> None:
     for minute in range(27):
-        await world.entry(north, action="bulk.import", actor="owner@example.com",
-                          at=T0 + timedelta(days=10, minutes=minute))
+        await world.entry(
+            north,
+            action="bulk.import",
+            actor="owner@example.com",
+            at=T0 + timedelta(days=10, minutes=minute),
+        )
     await sign_in(client, "owner@example.com")
 
     first = await client.get("/admin/s/north/audit")
     second = await client.get("/admin/s/north/audit?page=2")
 
-    assert "Showing 1–25 of 31 entries" in first.text
+    assert "Showing 1\u201325 of 31 entries" in first.text
     assert 'href="/admin/s/north/audit?page=2"' in first.text
-    assert "Showing 26–31 of 31 entries" in second.text
+    assert "Showing 26\u201331 of 31 entries" in second.text
     assert "Page 2 of 2" in second.text
     assert second.text.count("<code>member.added</code>") == 2
 
@@ -139,8 +163,13 @@ async def test_csv_download_uses_the_filters(client: AsyncClient, north: shops.S
 async def test_markup_in_entries_is_escaped(
     client: AsyncClient, world: World, north: shops.ShopRead
 ) -> None:
-    await world.entry(north, action="note.added", actor="<script>alert(1)</script>",
-                      at=T0 + timedelta(days=7), after={"text": "<img src=x onerror=alert(1)>"})
+    await world.entry(
+        north,
+        action="note.added",
+        actor="<script>alert(1)</script>",
+        at=T0 + timedelta(days=7),
+        after={"text": "<img src=x onerror=alert(1)>"},
+    )
     await sign_in(client, "owner@example.com")
 
     page = await client.get("/admin/s/north/audit")
@@ -154,7 +183,7 @@ async def test_another_shops_audit_log_is_not_found(
     client: AsyncClient, world: World, north: shops.ShopRead
 ) -> None:
     stranger = await world.user("stranger@example.com")
-    await world.shop("south", owner=stranger.email)
+    await world.shop("south", owner=stranger)
     await sign_in(client, "stranger@example.com")
 
     page = await client.get("/admin/s/north/audit")
@@ -171,7 +200,7 @@ async def test_a_role_without_audit_read_gets_403(
     client: AsyncClient, world: World, north: shops.ShopRead
 ) -> None:
     cashier = await world.user("cashier@example.com")
-    await world.member(north, cashier.email, shops.Role.CASHIER)
+    await world.member(north, cashier, shops.Role.CASHIER)
     await sign_in(client, cashier.email)
 
     page = await client.get("/admin/s/north/audit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from httpx import AsyncClient
 
 from shopkeeper.settings import Settings
-from tests.web.conftest import PASSWORD, World, hidden_csrf, session_csrf, sign_in
+from tests.web.seed import PASSWORD, World, hidden_csrf, session_csrf, sign_in
 
 
 def _set_cookie(response, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ async def test_login_page_has_labelled_fields_and_a_login_csrf_token(client: Asy
 
 async def test_login_sets_an_httponly_lax_session_cookie(client: AsyncClient, world: World) -> None:
     user = await world.user("owner@example.com")
-    shop = await world.shop("north", owner=user.email)
+    shop = await world.shop("north", owner=user)
 
     response = await sign_in(client, "owner@example.com")
 
@@ -72,8 +72,7 @@ async def test_repeated_failures_lock_the_account_with_a_message(
 ) -> None:
     await world.user("owner@example.com")
     statuses = [
-        (await sign_in(client, "owner@example.com", "wrong-password")).status_code
-        for _ in range(5)
+        (await sign_in(client, "owner@example.com", "wrong-password")).status_code for _ in range(5)
     ]
     assert statuses == [401, 401, 401, 401, 423]
 
@@ -113,7 +112,7 @@ async def test_a_token_not_signed_by_the_server_is_rejected(
 
 async def test_logout_needs_the_session_csrf_token(client: AsyncClient, world: World) -> None:
     user = await world.user("owner@example.com")
-    await world.shop("north", owner=user.email)
+    await world.shop("north", owner=user)
     await sign_in(client, user.email)
     token = await session_csrf(client, "/admin/s/north")
 
@@ -129,7 +128,7 @@ async def test_logout_needs_the_session_csrf_token(client: AsyncClient, world: W
 
 async def test_logout_ends_the_session_on_the_server(client: AsyncClient, world: World) -> None:
     user = await world.user("owner@example.com")
-    await world.shop("north", owner=user.email)
+    await world.shop("north", owner=user)
     await sign_in(client, user.email)
     stolen = client.cookies.get("sk_session")
     token = await session_csrf(client, "/admin/s/north")
@@ -145,7 +144,7 @@ async def test_not_signed_in_goes_to_login_and_comes_back(
     client: AsyncClient, world: World
 ) -> None:
     user = await world.user("owner@example.com")
-    await world.shop("north", owner=user.email)
+    await world.shop("north", owner=user)
 
     response = await client.get("/admin/s/north/audit?action=shop.created")
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from httpx import AsyncClient
 
 from shopkeeper import shops
-from tests.web.conftest import World, sign_in
+from tests.web.seed import World, hidden_csrf, sign_in
 
 
 async def test_overview_shows_the_shops_profile_and_team_size(
     client: AsyncClient, world: World
 ) -> None:
     owner = await world.user("owner@example.com")
-    shop = await world.shop("north", owner=owner.email, name="North Coffee")
+    shop = await world.shop("north", owner=owner, name="North Coffee")
     for email in ("ann@example.com", "bob@example.com"):
-        await world.user(email)
-        await world.member(shop, email, shops.Role.VIEWER)
+        await world.member(shop, await world.user(email), shops.Role.VIEWER)
     await sign_in(client, owner.email)
 
     page = await client.get("/admin/s/north")
@@ -34,11 +34,11 @@ async def test_switcher_lists_only_my_shops_and_nav_follows_permissions(
     client: AsyncClient, world: World
 ) -> None:
     owner = await world.user("owner@example.com")
-    await world.shop("north", owner=owner.email, name="North Coffee")
+    await world.shop("north", owner=owner, name="North Coffee")
     other = await world.user("other@example.com")
-    south = await world.shop("south", owner=other.email, name="South Tea")
-    await world.shop("east", owner=other.email, name="East Books")
-    await world.member(south, owner.email, shops.Role.CASHIER)
+    south = await world.shop("south", owner=other, name="South Tea")
+    await world.shop("east", owner=other, name="East Books")
+    await world.member(south, owner, shops.Role.CASHIER)
     await sign_in(client, owner.email)
 
     north_page = await client.get("/admin/s/north")
@@ -94,3 +94,38 @@ async def test_static_files_are_served(client: AsyncClient) -> None:
     js = await client.get("/static/js/admin.js")
     assert css.status_code == js.status_code == 200
     assert "X-CSRF-Token" in js.text
+
+
+async def test_a_toast_confirms_signing_in_and_out_once(client: AsyncClient, world: World) -> None:
+    owner = await world.user("owner@example.com")
+    await world.shop("north", owner=owner)
+    await sign_in(client, owner.email)
+
+    first = await client.get("/admin/s/north")
+    again = await client.get("/admin/s/north")
+    token = hidden_csrf(again.text)
+    await client.post("/admin/logout", data={"csrf_token": token})
+    login_page = await client.get("/admin/login")
+
+    assert '<div class="toast toast-success">You are signed in.</div>' in first.text
+    assert "You are signed in." not in again.text
+    assert "You have signed out." in login_page.text
+
+
+async def test_an_unexpected_failure_gets_a_friendly_500_page(
+    client: AsyncClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = await world.user("owner@example.com")
+    await world.shop("north", owner=owner)
+    await sign_in(client, owner.email)
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(shops, "list_members", broken)
+    page = await client.get("/admin/s/north")
+
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong on our side" in page.text
+    assert "database on fire" not in page.text

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from shopkeeper.bus.envelope import Envelope
 from shopkeeper.bus.events import Event
 from shopkeeper.bus.models import Delivery, InboxEntry
 from shopkeeper.bus.ports import BusContainer
-from shopkeeper.bus.registry import Registry, Subscription
+from shopkeeper.bus.registry import Subscription
 from shopkeeper.db import unit_of_work
 from shopkeeper.kit.context import correlation_id, set_correlation_id
 
@@ -26,7 +26,7 @@ MAX_BACKOFF_SECONDS = 6 * 3600
 RETRY, DEAD = "retry", "dead"
 
 
-def _insert(container: BusContainer, table: Any) -> Any:
+def insert_for(container: BusContainer, table: Any) -> Any:
     dialect = sqlite if container.settings.is_sqlite else postgresql
     return dialect.insert(table)
 
@@ -41,12 +41,23 @@ async def _claim_inbox(
 ) -> bool:
     """Insert the inbox row; False when this handler already processed the event."""
     stmt = (
-        _insert(container, InboxEntry)
+        insert_for(container, InboxEntry)
         .values(event_id=event_id, handler=sub.identity, processed_at=container.clock.now())
         .on_conflict_do_nothing()
         .returning(InboxEntry.event_id)
     )
     return (await session.execute(stmt)).first() is not None
+
+
+@contextmanager
+def correlated(envelope: Envelope) -> Iterator[None]:
+    """The publisher's correlation id while the event's handler runs (logs, new events)."""
+    previous = correlation_id.get()
+    set_correlation_id(envelope.correlation_id)
+    try:
+        yield
+    finally:
+        set_correlation_id(previous)
 
 
 async def deliver(
@@ -57,34 +68,36 @@ async def deliver(
     *,
     retrying: bool = False,
 ) -> bool:
-    """Run `sub` for `envelope` once; True when done (now or earlier), False when it failed."""
-    previous = correlation_id.get()
-    set_correlation_id(envelope.correlation_id)
-    try:
-        async with unit_of_work(container.sessions) as session:
-            if await _claim_inbox(session, container, sub, envelope.event_id):
-                await sub.run(
-                    event or sub.event_type.model_validate(envelope.payload), session, container
-                )
-            if retrying:
-                await session.execute(
-                    delete(Delivery).where(
-                        Delivery.event_id == envelope.event_id, Delivery.handler == sub.identity
+    """Run `sub` for `envelope` in its own transaction; True when done (now or before)."""
+    with correlated(envelope):
+        try:
+            async with unit_of_work(container.sessions) as session:
+                if await _claim_inbox(session, container, sub, envelope.event_id):
+                    await sub.run(event or sub.parse(envelope.payload), session, container)
+                if retrying:
+                    await session.execute(
+                        delete(Delivery).where(
+                            Delivery.event_id == envelope.event_id, Delivery.handler == sub.identity
+                        )
                     )
-                )
-        return True
-    except Exception as exc:
-        log.warning(
-            "bus.handler_failed",
-            handler=sub.identity,
-            event_name=envelope.name,
-            event_id=str(envelope.event_id),
-            exc_info=exc,
-        )
-        await record_failure(container, sub.identity, envelope, f"{type(exc).__name__}: {exc}")
-        return False
-    finally:
-        set_correlation_id(previous)
+            return True
+        except Exception as exc:
+            await handler_failed(container, sub, envelope, exc)
+            return False
+
+
+async def handler_failed(
+    container: BusContainer, sub: Subscription, envelope: Envelope, exc: Exception
+) -> None:
+    """Log a handler's failure and count it (its transaction is already rolled back)."""
+    log.warning(
+        "bus.handler_failed",
+        handler=sub.identity,
+        event_name=envelope.name,
+        event_id=str(envelope.event_id),
+        exc_info=exc,
+    )
+    await record_failure(container, sub.identity, envelope, f"{type(exc).__name__}: {exc}")
 
 
 async def record_failure(
@@ -94,7 +107,7 @@ async def record_failure(
     now = container.clock.now()
     settings = container.settings
     values = {"last_error": error[:4000], "updated_at": now}
-    stmt = _insert(container, Delivery).values(
+    stmt = insert_for(container, Delivery).values(
         event_id=envelope.event_id,
         handler=handler,
         status=RETRY,
@@ -121,58 +134,3 @@ async def record_failure(
 
 def _next_attempt(now: datetime, attempts: int, settings: Any) -> datetime:
     return now + backoff(attempts, settings.event_retry_base_seconds)
-
-
-async def deliver_event(
-    container: BusContainer, subs: Sequence[Subscription], envelope: Envelope
-) -> int:
-    """Every subscription of one event, one after another; returns how many are done."""
-    if not subs:
-        return 0
-    try:
-        event: Event | None = subs[0].event_type.model_validate(envelope.payload)
-    except ValueError:
-        event = None  # each handler records the invalid payload as its own failure
-    done = 0
-    for sub in subs:
-        done += await deliver(container, sub, envelope, event)
-    return done
-
-
-async def deliver_all(
-    container: BusContainer,
-    registry: Registry,
-    envelopes: Sequence[Envelope],
-    *,
-    context: str | None = None,
-    concurrency: int = 1,
-) -> int:
-    """Deliver events in order per key; different keys run side by side up to `concurrency`."""
-    chains: dict[str, list[Envelope]] = {}
-    for envelope in envelopes:
-        chains.setdefault(envelope.key, []).append(envelope)
-
-    async def run_chain(chain: list[Envelope]) -> int:
-        done = 0
-        for envelope in chain:
-            done += await deliver_event(
-                container, registry.for_event(envelope.name, context), envelope
-            )
-        return done
-
-    if concurrency <= 1 or len(chains) == 1:
-        return sum([await run_chain(chain) for chain in chains.values()])
-    gate = asyncio.Semaphore(concurrency)
-
-    async def gated(chain: list[Envelope]) -> int:
-        async with gate:
-            return await run_chain(chain)
-
-    async with asyncio.TaskGroup() as group:  # one failure (the database is gone) stops all
-        tasks = [group.create_task(gated(chain)) for chain in chains.values()]
-    return sum(task.result() for task in tasks)
-
-
-def concurrency_for(container: BusContainer) -> int:
-    """SQLite has one writer: parallel handlers would only queue on its lock."""
-    return 1 if container.settings.is_sqlite else 8

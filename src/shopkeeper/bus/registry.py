@@ -36,6 +36,9 @@ class Subscription:
     context: str  # the consuming context: its consumer group on a broker
     params: tuple[tuple[str, _Provider], ...] = field(repr=False)
 
+    def parse(self, payload: dict[str, Any]) -> Event:
+        return self.event_type.model_validate(payload)
+
     async def run(self, event: Event, session: AsyncSession, container: BusContainer) -> None:
         kwargs = {name: provide(session, container) for name, provide in self.params}
         await self.handler(event, **kwargs)

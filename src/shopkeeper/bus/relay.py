@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.bus.dispatch import concurrency_for, deliver_all
+from shopkeeper.bus.batch import concurrency_for, deliver_all
 from shopkeeper.bus.envelope import Envelope
 from shopkeeper.bus.models import OutboxEvent
 from shopkeeper.bus.ports import BusContainer

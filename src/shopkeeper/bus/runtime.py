@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import structlog
 
 from shopkeeper.bus import wakeup
+from shopkeeper.bus.batch import concurrency_for, deliver_all
 from shopkeeper.bus.brokers import Transport, make_transport
-from shopkeeper.bus.dispatch import concurrency_for, deliver_all
 from shopkeeper.bus.envelope import Envelope
 from shopkeeper.bus.ports import BusContainer
 from shopkeeper.bus.registry import Registry, registry_for

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,16 +78,25 @@ def demo(
 async def create_demo_data(settings: Settings, password: str) -> None:
     """Create (or refresh) the demo admin, shops, staff and customers."""
     container = build_container(settings)
+    steps = 1 + 2 * len(DEMO_SHOPS) + len(DEMO_STAFF)
     try:
-        async with unit_of_work(container.sessions) as session:
-            admin = await _ensure_user(session, ADMIN_EMAIL, password, "Demo Admin", container)
-            for shop in DEMO_SHOPS:
-                await _ensure_shop(session, shop, admin, container)
-            for email, role in DEMO_STAFF:
-                user = await _ensure_user(session, email, password, role.title(), container)
-                await _ensure_member(session, DEMO_SHOPS[0].slug, admin, user.email, role, container)
-            for shop in DEMO_SHOPS:
-                await _ensure_customers(session, shop.slug, container)
+        with Progress(transient=True) as progress:
+            bar = progress.add_task("Creating demo data", total=steps)
+            async with unit_of_work(container.sessions) as session:
+                admin = await _ensure_user(session, ADMIN_EMAIL, password, "Demo Admin", container)
+                progress.advance(bar)
+                for shop in DEMO_SHOPS:
+                    await _ensure_shop(session, shop, admin, container)
+                    progress.advance(bar)
+                for email, role in DEMO_STAFF:
+                    user = await _ensure_user(session, email, password, role.title(), container)
+                    await _ensure_member(
+                        session, DEMO_SHOPS[0].slug, admin, user.email, role, container
+                    )
+                    progress.advance(bar)
+                for shop in DEMO_SHOPS:
+                    await _ensure_customers(session, shop.slug, container)
+                    progress.advance(bar)
     finally:
         await container.close()
 

@@ -1,7 +1,8 @@
 """Identity: staff users and how they sign in, API keys, customers and their linked accounts.
 
-Public: `create_user`, `get_user`, `get_user_by_email`, `get_users`; `authenticate` (password
-check with throttling/lockout), `login`, `refresh`, `logout`, `user_for_access_token`;
+Public: `create_user`, `set_password`, `get_user`, `get_user_by_email`, `get_users`;
+`authenticate` (password check with throttling and lockout), `login`, `refresh`, `logout`,
+`user_for_access_token`; FastAPI dependencies in `identity.deps` (`CurrentUserDep`, `CallerDep`);
 web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
 `create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
 `find_or_create_customer`, `link_identity`, `get_customer`.

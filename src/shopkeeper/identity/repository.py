@@ -87,6 +87,15 @@ class RefreshTokenRepository:
         )
         await self.session.execute(stmt)
 
+    async def revoke_for_user(self, user_id: uuid.UUID, now: datetime) -> None:
+        stmt = (
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(stmt)
+
 
 class WebSessionRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -116,6 +125,15 @@ class WebSessionRepository:
         stmt = (
             update(WebSession)
             .where(WebSession.token_hash == token_hash, WebSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(stmt)
+
+    async def revoke_for_user(self, user_id: uuid.UUID, now: datetime) -> None:
+        stmt = (
+            update(WebSession)
+            .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
             .values(revoked_at=now)
             .execution_options(synchronize_session=False)
         )

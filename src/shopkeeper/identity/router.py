@@ -14,7 +14,12 @@ from shopkeeper.deps import ClockDep, SessionDep, SettingsDep
 from shopkeeper.errors import Unauthorized, Unprocessable
 from shopkeeper.identity import tokens
 from shopkeeper.identity.deps import CurrentUserDep, bearer_token
-from shopkeeper.identity.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
+from shopkeeper.identity.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    InvalidToken,
+    RefreshTokenReused,
+)
 from shopkeeper.identity.policy import LoginPolicy, TokenPolicy
 from shopkeeper.identity.schemas import (
     ApiKeyCreate,
@@ -92,9 +97,13 @@ async def logout(
     family_id = None
     token = bearer_token(request)
     if token and not tokens.is_api_key(token):
-        _, family_id = await auth.user_for_access_token(
-            session, token=token, secret=settings.secret_key, now=clock.now()
-        )
+        try:
+            _, family_id = await auth.user_for_access_token(
+                session, token=token, secret=settings.secret_key, now=clock.now()
+            )
+        except InvalidToken:
+            if refresh_token is None:
+                raise
     if refresh_token is None and family_id is None:
         raise Unauthorized("Give the refresh token or an access token to log out")
     await auth.logout(session, refresh_token=refresh_token, family_id=family_id, now=clock.now())

@@ -2,13 +2,15 @@
 
 Public: `create_shop`, `list_shops`, `get_shop`, `list_memberships(session, *, user_id)`,
 `get_access(session, *, user_id, shop_slug) -> ShopAccess` (ShopNotFound for non-staff),
-members `list_members`, `add_member`, `change_member_role`, `remove_member`; for routes of every
-context `require(permission)` (shopkeeper.shops.deps) → a `ShopAccess` dependency that resolves
-`{shop}` and the caller (access JWT or `sk_` API key). Roles and permissions: `permissions`.
+members `list_members`, `add_member`, `change_member_role`, `remove_member`. For the routes of
+every context: `access: Annotated[ShopAccess, require("orders.write")]` resolves `{shop}` and the
+caller (access JWT or `sk_` API key) in one membership+permissions query → 404 outside the
+shop, 403 without the permission. Roles and permissions: `shopkeeper.shops.permissions`.
 Publishes and consumes no events; mutations are written to the audit log.
 HTTP: `/api/v1/shops`, `/api/v1/shops/{shop}`, `/api/v1/shops/{shop}/members`.
 """
 
+from shopkeeper.shops.deps import ShopAccessDep, require
 from shopkeeper.shops.errors import (
     AlreadyMember,
     LastOwner,
@@ -59,6 +61,7 @@ __all__ = [
     "PermissionDenied",
     "Role",
     "ShopAccess",
+    "ShopAccessDep",
     "ShopCreate",
     "ShopNotFound",
     "ShopRead",
@@ -75,4 +78,5 @@ __all__ = [
     "list_memberships",
     "list_shops",
     "remove_member",
+    "require",
 ]

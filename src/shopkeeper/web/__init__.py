@@ -9,6 +9,8 @@ Calls identity (web sessions), shops (memberships, access) and audit (listing, C
 
 from __future__ import annotations
 
+import inspect
+
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -33,6 +35,7 @@ def install_web(app: FastAPI) -> None:
             return response
         if fallback is None:
             raise exc
-        return await fallback(request, exc)  # type: ignore[no-any-return]
+        result = fallback(request, exc)
+        return await result if inspect.isawaitable(result) else result
 
     app.add_exception_handler(StarletteHTTPException, http_error)

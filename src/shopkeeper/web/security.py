@@ -12,6 +12,7 @@ from shopkeeper.settings import Settings
 
 SESSION_COOKIE = "sk_session"
 LOGIN_CSRF_COOKIE = "sk_login_csrf"
+FLASH_COOKIE = "sk_flash"  # a message key shown once as a toast on the next page
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 ADMIN_PATH = "/admin"
@@ -70,6 +71,14 @@ def set_login_csrf_cookie(response: Response, *, token: str, settings: Settings)
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, max_age=3600, path=ADMIN_PATH, httponly=True,
         samesite="lax", secure=settings.secure_cookies,
+    )  # fmt: skip
+
+
+def set_flash(response: Response, key: str, settings: Settings) -> None:
+    """Show the toast `key` (see admin/templates/base.html) on the next page rendered."""
+    response.set_cookie(
+        FLASH_COOKIE, key, max_age=60, path=ADMIN_PATH, httponly=True, samesite="lax",
+        secure=settings.secure_cookies,
     )  # fmt: skip
 
 

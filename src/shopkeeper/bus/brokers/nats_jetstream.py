@@ -36,7 +36,7 @@ class NatsTransport:
                     name,
                     stream=JStream(name, subjects=[name]),
                     durable=options.name(group),
-                    pull_sub=PullSub(batch_size=BATCH, timeout=1.0, batch=True),
+                    pull_sub=PullSub(batch_size=BATCH, timeout=0.1, batch=True),
                     config=ConsumerConfig(
                         ack_policy=JsAckPolicy.EXPLICIT,
                         ack_wait=options.redeliver_seconds,

@@ -11,7 +11,11 @@ from shopkeeper.identity import passwords
 from shopkeeper.identity.errors import EmailTaken, UserNotFound, WeakPassword
 from shopkeeper.identity.models import StaffUser
 from shopkeeper.identity.policy import MIN_PASSWORD_LENGTH, normalise_email, valid_email
-from shopkeeper.identity.repository import StaffUserRepository
+from shopkeeper.identity.repository import (
+    RefreshTokenRepository,
+    StaffUserRepository,
+    WebSessionRepository,
+)
 from shopkeeper.identity.schemas import StaffUserRead
 
 
@@ -68,8 +72,10 @@ async def get_users(
     return {u.id: StaffUserRead.model_validate(u) for u in users}
 
 
-async def set_password(session: AsyncSession, *, user_id: uuid.UUID, password: str) -> None:
-    """Replace a user's password and lift any lock (CLI and demo; revokes nothing by itself)."""
+async def set_password(
+    session: AsyncSession, *, user_id: uuid.UUID, password: str, now: datetime | None = None
+) -> StaffUserRead:
+    """Replace the password and lift any lock; with `now`, also end the user's sessions."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(MIN_PASSWORD_LENGTH)
     user = await StaffUserRepository(session).get(user_id)
@@ -78,4 +84,8 @@ async def set_password(session: AsyncSession, *, user_id: uuid.UUID, password: s
     user.password_hash = await passwords.hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    if now is not None:
+        await RefreshTokenRepository(session).revoke_for_user(user_id, now)
+        await WebSessionRepository(session).revoke_for_user(user_id, now)
     await session.flush()
+    return StaffUserRead.model_validate(user)

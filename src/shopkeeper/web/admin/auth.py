@@ -22,6 +22,7 @@ from shopkeeper.web.security import (
     login_csrf_is_valid,
     new_login_csrf,
     safe_next,
+    set_flash,
     set_login_csrf_cookie,
     set_session_cookie,
 )
@@ -103,6 +104,7 @@ async def login_submit(
     response = RedirectResponse(page["next_path"], status_code=303)
     set_session_cookie(response, token=token, expires_at=web.expires_at, now=now, settings=settings)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=ADMIN_PATH)
+    set_flash(response, "signed_in", settings)
     return response
 
 
@@ -115,6 +117,7 @@ async def logout(
     await identity.end_web_session(session, token=token, now=clock.now())
     response = RedirectResponse(f"{ADMIN_PATH}/login", status_code=303)
     clear_session_cookie(response, settings)
+    set_flash(response, "signed_out", settings)
     return response
 
 

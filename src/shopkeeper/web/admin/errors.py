@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import structlog
 from fastapi import Request, Response
@@ -13,7 +14,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shopkeeper.errors import AppError, Forbidden
-from shopkeeper.web.security import SECURITY_HEADERS, login_url
+from shopkeeper.web.security import ADMIN_PATH, FLASH_COOKIE, SECURITY_HEADERS, login_url
 from shopkeeper.web.templating import gettext_for, render
 
 log = structlog.get_logger("shopkeeper.web.admin")
@@ -101,7 +102,7 @@ def render_exception(request: Request, exc: Exception) -> Response:
 class AdminRoute(APIRoute):
     """A route whose errors render as admin HTML pages and whose responses carry safe headers."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
@@ -111,6 +112,8 @@ class AdminRoute(APIRoute):
                 response = render_exception(request, exc)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
+            if FLASH_COOKIE in request.cookies and response.status_code < 300:
+                response.delete_cookie(FLASH_COOKIE, path=ADMIN_PATH)  # it has been shown
             return response
 
         return route

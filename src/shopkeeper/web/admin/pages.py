@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 
@@ -31,11 +33,13 @@ async def shop_overview(request: Request, shell: ShopShellDep, session: SessionD
     """The shop's profile, its team size and, for those allowed, the latest audit entries."""
     shell.require("shop.read")
     shop = shell.shop_access.shop
-    member_count = len(await shops.list_members(session, access=shell.shop_access))
+    members = await shops.list_members(session, access=shell.shop_access)
+    by_role = Counter(member.role for member in members)
+    role_counts = [(role, by_role[role]) for role in shops.Role if by_role[role]]
     recent = None
     if shell.can("audit.read"):
         recent = await audit.list_entries(session, shop_id=shop.id, limit=RECENT_ENTRIES)
-    context = shell.context(member_count=member_count, recent=recent)
+    context = shell.context(member_count=len(members), role_counts=role_counts, recent=recent)
     return render(request, "admin/shop.html", context)
 
 
@@ -50,8 +54,12 @@ async def audit_log(request: Request, shell: ShopShellDep, session: SessionDep) 
     )
     partial = is_htmx(request) and request.headers.get("hx-target") == RESULTS_TARGET
     context = shell.context(form=form, page=page, page_size=PAGE_SIZE, partial=partial)
+    headers = {"Vary": "HX-Request, HX-Target"}
+    if partial:  # the address bar shows the filters without the empty fields
+        query = form.query()
+        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
     template = "admin/_audit_results.html" if partial else "admin/audit.html"
-    return render(request, template, context, headers={"Vary": "HX-Request, HX-Target"})
+    return render(request, template, context, headers=headers)
 
 
 @router.get("/s/{slug}/audit.csv", name="admin_audit_csv")
