@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 import structlog
 
@@ -17,7 +18,7 @@ from shopkeeper.settings import Settings
 log = structlog.get_logger(__name__)
 
 # A background loop runs until cancelled; it must survive its own errors (log and go on).
-BackgroundLoop = Callable[[Container], Awaitable[None]]
+BackgroundLoop = Callable[[Container], Coroutine[Any, Any, None]]
 
 
 def background_loops() -> list[BackgroundLoop]:

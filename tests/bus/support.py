@@ -84,3 +84,25 @@ async def on_thing_slow(event: ThingHappened, session: AsyncSession) -> None:
 
 
 HANDLERS = {ThingHappened: [on_thing_slow]}  # what the worker subprocesses subscribe
+
+
+class Gate:
+    """Holds handlers at a gate until a test opens it (to overlap two relays)."""
+
+    def __init__(self) -> None:
+        self.reached = asyncio.Event()
+        self.opened = asyncio.Event()
+        self.calls = 0
+
+    async def on_thing(self, event: ThingHappened, session: AsyncSession) -> None:
+        self.calls += 1
+        self.reached.set()
+        await self.opened.wait()
+        await record(session, "thing.gated", event)
+
+
+GATE = Gate()
+
+
+async def on_thing_gated(event: ThingHappened, session: AsyncSession) -> None:
+    await GATE.on_thing(event, session)

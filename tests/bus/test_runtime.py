@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from shopkeeper.bootstrap import Container
-from shopkeeper.bus import Registry, drain, publish, run_bus
+from shopkeeper.bus import Registry, build_registry, drain, publish, run_bus
 from shopkeeper.bus.models import Delivery
+from shopkeeper.bus.relay import relay_once
 from shopkeeper.bus.retry import retry_due
 from shopkeeper.db import unit_of_work
 from shopkeeper.kit.clock import FrozenClock
+from tests.bus import support
 from tests.bus.support import FAILURES_LEFT, ThingHappened, effects
+from tests.conftest import on_postgres
 
 
 async def wait_for_effect(bus: Container, action: str, thing: uuid.UUID) -> int:
@@ -59,3 +63,24 @@ async def test_two_workers_retrying_at_once_run_each_delivery_once(
         attempts = (await session.scalars(select(Delivery.attempts))).all()
     assert sorted(attempts) == [2] * len(things)
     assert all(FAILURES_LEFT[thing] == 3 for thing in things)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="one SQLite process owns its database file")
+async def test_a_second_relay_on_postgresql_waits_while_the_first_holds_the_outbox(
+    bus: Container,
+) -> None:
+    support.GATE = support.Gate()
+    registry = build_registry({"gated": {ThingHappened: [support.on_thing_gated]}})
+    thing = uuid.uuid4()
+    async with unit_of_work(bus.sessions) as session:
+        publish(session, ThingHappened(thing_id=thing))
+    first = asyncio.create_task(relay_once(bus, registry))
+    await asyncio.wait_for(support.GATE.reached.wait(), 10)
+
+    second = await asyncio.wait_for(relay_once(bus, registry), 10)
+    assert second == 0  # another worker: nothing to take, nothing delivered twice
+
+    support.GATE.opened.set()
+    assert await first == 1
+    assert support.GATE.calls == 1
+    assert await wait_for_effect(bus, "thing.gated", thing) == 1

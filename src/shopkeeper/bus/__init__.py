@@ -12,9 +12,11 @@ HANDLERS})` / `load_registry(modules)` / `registry_for(container)` build the `Re
 Delivery: `run_bus(container)` (in `shopkeeper worker` and `serve`) relays the outbox in order
 to the handlers in-process (memory://) or to the broker (redis/amqp/nats/kafka, see
 `bus.brokers`), runs consumers, and retries. `drain(container, registry=None)` delivers all
-that is due now, in-process (tests, CLI). Each handler runs in its own transaction with an
-inbox row (event id, handler), so a redelivered event has no second effect; a failure is
-retried with exponential backoff and parked as dead after `event_max_attempts`.
+that is due now, in-process (tests, CLI). A handler's effects commit with an inbox row (event
+id, handler), so a redelivered event has no second effect; handlers of a batch share a
+transaction optimistically and a failing one is rolled back alone (see `bus.batch`), retried
+with exponential backoff (`event_retry_base_seconds`) and parked as dead after
+`event_max_attempts`. Order is kept per `Event.key()`.
 
 Operations: `bus_stats(session, now) -> BusStats`, `list_dead(session)`, `retry_dead(session,
 event_id=..., handler=None, now=...)` (raises `DeadDeliveryNotFound`).

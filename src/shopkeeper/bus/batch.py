@@ -1,14 +1,16 @@
 """Delivering a batch of events fast without giving up per-handler isolation.
 
-A group of deliveries is first tried in ONE transaction with one multi-row inbox insert
-(optimistic group commit: the bus then costs three statements per group, not per handler).
-If any handler in the group raises, the whole group is rolled back and every delivery of it
-runs again in its own transaction (`dispatch.deliver`), so a failure never undoes or blocks
-another handler's work, and is counted, retried and parked per handler. Either way a handler's
-effects commit together with its inbox row, exactly once.
+A group of deliveries is tried in ONE transaction with one multi-row inbox insert (optimistic
+group commit: the bus then costs three statements per group instead of three per handler,
+which is what makes 2,000+ events/s possible on SQLite). If a handler raises, the group is
+rolled back, that handler's failure is counted (retry with backoff, dead after N) exactly as if
+it had run alone, and the others are tried again without it; after a few failures, or when the
+database itself fails, each remaining delivery runs in its own transaction
+(`dispatch.deliver`). So a failure never undoes or blocks another handler's work, and a
+handler's effects always commit together with its inbox row, once.
 
 Order: events of one key are delivered in outbox order; different keys may run side by side
-(`concurrency` lanes, each lane a sequence of groups).
+(`concurrency` lanes, each a sequence of groups).
 """
 
 from __future__ import annotations

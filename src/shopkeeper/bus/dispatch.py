@@ -19,6 +19,7 @@ from shopkeeper.bus.ports import BusContainer
 from shopkeeper.bus.registry import Subscription
 from shopkeeper.db import unit_of_work
 from shopkeeper.kit.context import correlation_id, set_correlation_id
+from shopkeeper.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -27,6 +28,7 @@ RETRY, DEAD = "retry", "dead"
 
 
 def insert_for(container: BusContainer, table: Any) -> Any:
+    """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL share the API)."""
     dialect = sqlite if container.settings.is_sqlite else postgresql
     return dialect.insert(table)
 
@@ -132,5 +134,5 @@ async def record_failure(
     return status
 
 
-def _next_attempt(now: datetime, attempts: int, settings: Any) -> datetime:
+def _next_attempt(now: datetime, attempts: int, settings: Settings) -> datetime:
     return now + backoff(attempts, settings.event_retry_base_seconds)

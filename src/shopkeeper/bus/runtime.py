@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from contextlib import suppress
 
 import structlog
 
@@ -21,16 +22,20 @@ log = structlog.get_logger(__name__)
 ERROR_PAUSE_SECONDS = 1.0
 RETRY_POLL_SECONDS = 1.0
 CONNECT_PAUSE_MAX_SECONDS = 30.0
+CONSUMER_BATCHES_AT_ONCE = 2
 
 
 async def run_bus(container: BusContainer, registry: Registry | None = None) -> None:
     """Deliver events until cancelled: in-process with memory://, else through the broker."""
-    registry = registry or registry_for(container)
+    try:
+        registry = registry or registry_for(container)
+    except Exception:  # a context's handlers do not import: say so before the task dies
+        log.exception("bus.handlers_not_loaded", modules=container.handler_modules)
+        raise
     if container.settings.broker_scheme == "memory":
         await _run_loops(container, registry, None)
         return
-    transport = open_transport(container, registry)
-    await _start(transport)
+    transport = await _started_transport(container, registry)
     try:
         await _run_loops(container, registry, transport.publish)
     finally:
@@ -40,24 +45,36 @@ async def run_bus(container: BusContainer, registry: Registry | None = None) -> 
 def open_transport(container: BusContainer, registry: Registry) -> Transport:
     """The broker transport, its consumer groups running this registry's handlers."""
     concurrency = concurrency_for(container)
+    # Every (topic, group) subscriber hands batches here: bound the database connections used.
+    batches_at_once = asyncio.Semaphore(CONSUMER_BATCHES_AT_ONCE)
 
     async def handle(group: str, envelopes: Sequence[Envelope]) -> None:
-        await deliver_all(container, registry, envelopes, context=group, concurrency=concurrency)
+        async with batches_at_once:
+            await deliver_all(
+                container, registry, envelopes, context=group, concurrency=concurrency
+            )
 
     return make_transport(container.settings, registry.groups(), handle)
 
 
-async def _start(transport: Transport) -> None:
+async def _started_transport(container: BusContainer, registry: Registry) -> Transport:
     """Connect, waiting for the broker to come up (start-up order must not matter)."""
     pause = ERROR_PAUSE_SECONDS
     while True:
         try:
+            transport = open_transport(container, registry)
+        except ValueError as exc:  # a wrong broker URL: say so loudly, retrying cannot help
+            log.error("bus.broker_misconfigured", error=str(exc))
+            raise
+        try:
             await transport.start()
-            return
+            return transport
         except Exception as exc:
             log.warning("bus.broker_unreachable", error=str(exc), retry_in=pause)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, CONNECT_PAUSE_MAX_SECONDS)
+        with suppress(Exception):
+            await transport.close()
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, CONNECT_PAUSE_MAX_SECONDS)
 
 
 async def _run_loops(container: BusContainer, registry: Registry, publish: Publish | None) -> None:

@@ -17,7 +17,10 @@ from shopkeeper.bus.brokers.consume import subscriber_for
 from shopkeeper.bus.brokers.options import BATCH, Handle, TransportOptions
 from shopkeeper.bus.envelope import Envelope
 
-MAXLEN = 1_000_000  # approximate cap: old, long-acknowledged entries are trimmed
+# Approximate cap on a stream's length: old entries are trimmed (a group lagging this far
+# behind would lose the oldest; the outbox keeps every event for inspection).
+MAXLEN = 1_000_000
+DEPARTED_AFTER_MS = 3_600_000
 
 
 class RedisStreamsTransport:
@@ -26,8 +29,10 @@ class RedisStreamsTransport:
     ) -> None:
         self.options = options
         self.broker = RedisBroker(options.url, log_level=logging.DEBUG)
+        self._groups: list[tuple[str, str]] = []
         for group, topics in routes.items():
             for topic in topics:
+                self._groups.append((options.name(topic), options.name(group)))
                 self._subscribe(options.name(topic), options.name(group), group, handle)
 
     def _subscribe(self, stream: str, group_name: str, group: str, handle: Handle) -> None:
@@ -54,6 +59,15 @@ class RedisStreamsTransport:
 
     async def start(self) -> None:
         await self.broker.start()
+        await self._forget_departed_consumers()
+
+    async def _forget_departed_consumers(self) -> None:
+        """Drop consumers of earlier, finished processes: nothing pending, silent for an hour."""
+        client = await self.broker.connect()
+        for stream, group in self._groups:
+            for consumer in await client.xinfo_consumers(stream, group):
+                if consumer["pending"] == 0 and consumer["idle"] > DEPARTED_AFTER_MS:
+                    await client.xgroup_delconsumer(stream, group, consumer["name"])
 
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
         """XADD the whole batch in one pipelined round trip."""
