@@ -45,6 +45,19 @@ async def raw_app(scope: dict, receive: object, send: object) -> None:
     await send({"type": "http.response.body", "body": RAW_BODY})  # type: ignore[operator]
 
 
+def bare_fastapi() -> object:
+    """A second reference: FastAPI with one endpoint and no middleware (the framework's floor)."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/")
+    async def ok() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
 @dataclass
 class Result:
     name: str
@@ -68,15 +81,19 @@ def main() -> None:
         env = _service_env(Path(tmp))
         _cli(env, "migrate")
         _cli(env, "create-admin", "--email", EMAIL, "--password", PASSWORD)
-        with _server([sys.executable, "-m", "bench.http_api", "serve-raw"], env) as port:
+        with _server([sys.executable, "-m", "bench.http_api", "serve", "raw_app"], env) as port:
             raw = _measure("raw ASGI", port, "/", {})
+        with _server(
+            [sys.executable, "-m", "bench.http_api", "serve", "bare_fastapi"], env
+        ) as port:
+            bare = _measure("bare FastAPI", port, "/", {})
         with _server([sys.executable, "-m", "shopkeeper", "api"], env) as port:
             token = _login(port)
             health = _measure("GET /api/health", port, "/api/health", {})
             me = _measure(
                 "GET /api/v1/auth/me", port, "/api/v1/auth/me", {"Authorization": f"Bearer {token}"}
             )
-    _report([raw, health, me], raw)
+    _report([raw, bare, health, me], raw)
 
 
 def _service_env(tmp: Path) -> dict[str, str]:
@@ -225,14 +242,13 @@ def _run_fast(coroutine: object) -> None:
 
 def _report(results: list[Result], raw: Result) -> None:
     print(f"{CONCURRENCY} connections, {DURATION:.0f} s per target, one uvicorn process each")
-    print(
-        f"{'target':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'errors':>8}{'client':>8}"
-    )
+    columns = ("req/s", "p50 ms", "p99 ms", "ratio", "errors", "client")
+    print(f"{'target':<22}" + "".join(f"{c:>9}" for c in columns))
     for result in results:
         print(
             f"{result.name:<22}{result.rps:>9.0f}{result.percentile(0.5):>9.2f}"
-            f"{result.percentile(0.99):>9.2f}{result.rps / raw.rps:>7.2f}x{result.errors:>8}"
-            f"{result.client_cpu:>7.0%}"
+            f"{result.percentile(0.99):>9.2f}{result.rps / raw.rps:>8.2f}x{result.errors:>9}"
+            f"{result.client_cpu:>9.0%}"
         )
     me = results[-1]
     verdict = "meets" if me.rps / raw.rps >= TARGET_RATIO else "MISSES"
@@ -242,16 +258,17 @@ def _report(results: list[Result], raw: Result) -> None:
         print("      a lower bound and the ratios are upper bounds.")
 
 
-def _serve_raw(argv: list[str]) -> None:
-    """`python -m bench.http_api serve-raw --host H --port P`: the baseline server."""
+def _serve(argv: list[str]) -> None:
+    """`python -m bench.http_api serve raw_app|bare_fastapi --host H --port P`: a reference."""
     import uvicorn
 
     host, port = argv[argv.index("--host") + 1], int(argv[argv.index("--port") + 1])
-    uvicorn.run("bench.http_api:raw_app", host=host, port=port, log_config=None)
+    factory = argv[0] == "bare_fastapi"
+    uvicorn.run(f"bench.http_api:{argv[0]}", factory=factory, host=host, port=port, log_config=None)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["serve-raw"]:
-        _serve_raw(sys.argv[2:])
+    if sys.argv[1:2] == ["serve"]:
+        _serve(sys.argv[2:])
     else:
         main()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 import structlog
@@ -16,8 +16,11 @@ from shopkeeper.bootstrap import build_container
 from shopkeeper.logs import configure_logging
 from tests.conftest import make_settings
 
+ClientWith = Callable[..., AbstractAsyncContextManager[AsyncClient]]
+
+
 @pytest.fixture
-def client_with(database_url: str):  # type: ignore[no-untyped-def]
+def client_with(database_url: str) -> ClientWith:
     """`async with client_with(broker_url=...) as client:` an app built with those settings."""
 
     @asynccontextmanager

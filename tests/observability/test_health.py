@@ -8,6 +8,7 @@ import pytest
 from httpx import AsyncClient
 
 from shopkeeper import __version__
+from tests.observability.conftest import ClientWith
 
 DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
 
@@ -30,7 +31,7 @@ async def test_ready_when_database_answers_and_bus_is_in_process(client: AsyncCl
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
 
 
-async def test_not_ready_when_the_database_is_unreachable(client_with) -> None:  # type: ignore[no-untyped-def]
+async def test_not_ready_when_the_database_is_unreachable(client_with: ClientWith) -> None:
     async with client_with(database_url=DOWN_DATABASE) as client:
         liveness = await client.get("/api/health")
         response = await client.get("/api/health/ready")
@@ -52,7 +53,7 @@ async def test_not_ready_when_the_database_is_unreachable(client_with) -> None: 
         "kafka://127.0.0.1:1",
     ],
 )
-async def test_not_ready_when_the_broker_is_down(client_with, broker_url: str) -> None:  # type: ignore[no-untyped-def]
+async def test_not_ready_when_the_broker_is_down(client_with: ClientWith, broker_url: str) -> None:
     async with client_with(broker_url=broker_url) as client:
         response = await client.get("/api/health/ready")
     assert response.status_code == 503
@@ -72,7 +73,9 @@ async def test_not_ready_when_the_broker_is_down(client_with, broker_url: str) -
         ("nats://127.0.0.1:4222", 4222),
     ],
 )
-async def test_ready_with_a_real_broker(client_with, broker_url: str, port: int) -> None:  # type: ignore[no-untyped-def]
+async def test_ready_with_a_real_broker(
+    client_with: ClientWith, broker_url: str, port: int
+) -> None:
     if not _listening(port):
         pytest.skip(f"no broker listening on port {port}")
     async with client_with(broker_url=broker_url) as client:

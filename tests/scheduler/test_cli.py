@@ -17,9 +17,7 @@ from tests.scheduler.sample_tasks import JOB_LOG_ENV
 
 
 @pytest.fixture
-def cli_env(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Settings for the CLI from the environment, and logging restored afterwards."""
     job_log = tmp_path / "jobs.log"
     for name, value in {

@@ -8,11 +8,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import bus
 from shopkeeper.bootstrap import Container
-from shopkeeper.kit.clock import FrozenClock
-from shopkeeper.scheduler import JobBusy, JobNotFound, Task, list_jobs, run_due_jobs, run_job
+from shopkeeper.kit.clock import Clock, FrozenClock
+from shopkeeper.scheduler import (
+    JobBusy,
+    JobNotFound,
+    JobRead,
+    Task,
+    list_jobs,
+    run_due_jobs,
+    run_job,
+)
+from shopkeeper.settings import Settings
 from tests.scheduler.helpers import JobRan, committed_runs
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -28,7 +38,7 @@ def counting_task(
 ) -> Task:
     """A job that records its call and publishes JobRan in its transaction."""
 
-    async def run(session, now) -> None:  # type: ignore[no-untyped-def]
+    async def run(session: AsyncSession, now: datetime) -> None:
         calls.append(name)
         await asyncio.sleep(pause)  # while it runs, the other runner tries to claim it
         bus.publish(session, JobRan(job=name), now=now)
@@ -36,7 +46,7 @@ def counting_task(
     return Task(name, run, every=every, cron=cron)
 
 
-async def job_state(container: Container, task: Task):  # type: ignore[no-untyped-def]
+async def job_state(container: Container, task: Task) -> JobRead:
     return (await list_jobs(container, [task]))[0]
 
 
@@ -103,7 +113,7 @@ async def test_failing_job_records_the_error_and_runs_again_next_time(
 ) -> None:
     calls: list[datetime] = []
 
-    async def flaky(session, now) -> None:  # type: ignore[no-untyped-def]
+    async def flaky(session: AsyncSession, now: datetime) -> None:
         calls.append(now)
         bus.publish(session, JobRan(job="test.flaky"), now=now)
         if len(calls) == 1:
@@ -160,7 +170,7 @@ async def test_run_that_outlives_its_lease_is_rolled_back(
     entered, gate = asyncio.Event(), asyncio.Event()
     calls: list[datetime] = []
 
-    async def slow(session, now) -> None:  # type: ignore[no-untyped-def]
+    async def slow(session: AsyncSession, now: datetime) -> None:
         calls.append(now)
         bus.publish(session, JobRan(job="test.slow"), now=now)
         if len(calls) == 1:
@@ -217,7 +227,9 @@ async def test_task_asks_for_what_it_needs_and_publishes_with_a_correlation_id(
 ) -> None:
     seen: dict[str, object] = {}
 
-    async def curious(clock, settings, container, session) -> None:  # type: ignore[no-untyped-def]
+    async def curious(
+        clock: Clock, settings: Settings, container: Container, session: AsyncSession
+    ) -> None:
         seen.update(clock=clock, settings=settings, container=container)
         bus.publish(session, JobRan(job="test.curious"), now=clock.now())
 

@@ -107,7 +107,7 @@ def test_a_task_may_ask_only_for_known_arguments() -> None:
     with pytest.raises(TaskDefinitionError, match="cannot provide db"):
         Task("a.b", wants_db, every=timedelta(minutes=1))
     with pytest.raises(TaskDefinitionError, match="async"):
-        Task("a.b", not_async, every=timedelta(minutes=1))  # type: ignore[arg-type]
+        Task("a.b", not_async, every=timedelta(minutes=1))
 
 
 def test_load_tasks_collects_tables_and_refuses_duplicates() -> None:

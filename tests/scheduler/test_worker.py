@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,7 +51,10 @@ def workers(database_url: str, job_log: Path, tmp_path: Path) -> Iterator[list[P
             processes.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "shopkeeper", "worker"],
-                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
                 )
             )
     try:
@@ -71,7 +74,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-async def _wait_for(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+async def _wait_for(condition: Callable[[], Awaitable[bool]], what: str) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     while not await condition():
         if time.monotonic() > deadline:

@@ -22,7 +22,6 @@ from shopkeeper.bootstrap import Container
 from shopkeeper.bus import bus_stats
 from shopkeeper.deps import ContainerDep
 
-access_log = structlog.get_logger("shopkeeper.access")
 log = structlog.get_logger("shopkeeper.metrics")
 
 UNMATCHED = "<unmatched>"
@@ -71,8 +70,9 @@ class MetricsMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._counters: dict[tuple[str, str, int], Counter] = {}
-        self._timers: dict[tuple[str, str], Histogram] = {}
+        # Bound once per app (with the logging set-up of that moment): no per-request lookup.
+        self._log = structlog.get_logger("shopkeeper.access").bind()
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,17 +95,15 @@ class MetricsMiddleware:
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         method = scope["method"] if scope["method"] in METHODS else "OTHER"
         route = route_template(scope)
-        counter = self._counters.get((method, route, status))
-        if counter is None:
-            counter = self._counters[(method, route, status)] = HTTP_REQUESTS.labels(
-                method, route, str(status)
+        series = self._series.get((method, route, status))
+        if series is None:
+            series = self._series[(method, route, status)] = (
+                HTTP_REQUESTS.labels(method, route, str(status)),
+                HTTP_SECONDS.labels(method, route),
             )
-        timer = self._timers.get((method, route))
-        if timer is None:
-            timer = self._timers[(method, route)] = HTTP_SECONDS.labels(method, route)
-        counter.inc()
-        timer.observe(seconds)
-        access_log.info(
+        series[0].inc()
+        series[1].observe(seconds)
+        self._log.info(
             "http.request",
             method=method,
             route=route,
@@ -116,11 +114,15 @@ class MetricsMiddleware:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template, with any mount prefixes; UNMATCHED when none."""
+    """The matched route's path template, behind any mount prefixes; bounded when unmatched.
+
+    A path inside a mounted app without routes of its own (static files) is `<mount>/{path}`;
+    a request no route matched is UNMATCHED.
+    """
     route = scope.get("route")
     path = getattr(route, "path", None)
-    if not isinstance(path, str):
-        return UNMATCHED
     root_path: str = scope.get("root_path", "")
     mounted = root_path[len(scope.get("app_root_path", root_path)) :]
-    return (mounted or path) if isinstance(route, Mount) else mounted + path
+    if isinstance(path, str) and not isinstance(route, Mount):
+        return mounted + path
+    return mounted + "/{path}" if mounted else UNMATCHED

@@ -62,7 +62,8 @@ async def _nats(url: str, connect_seconds: float) -> None:
         url,
         connect_timeout=connect_seconds,
         allow_reconnect=False,
-        max_reconnect_attempts=0,
+        max_reconnect_attempts=1,  # 0 would retry forever; 1 gives up after a second try
+        reconnect_time_wait=0,
         error_cb=quiet,
     )
     await client.close()

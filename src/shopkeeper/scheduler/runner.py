@@ -109,7 +109,11 @@ async def list_jobs(container: Runtime, tasks: Sequence[Task] | None = None) -> 
 
 async def scheduler_loop(container: Runtime) -> None:
     """The worker's scheduler: run due jobs, sleep until the next is due (at most a second)."""
-    tasks = registered_tasks(container)
+    try:
+        tasks = registered_tasks(container)
+    except Exception:
+        log.exception("scheduler.bad_task_table")  # a broken TASKS table stops the scheduler
+        raise
     if not tasks:
         log.info("scheduler.idle", reason="no tasks registered")
         return

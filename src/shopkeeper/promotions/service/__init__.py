@@ -1,0 +1,1 @@
+"""Use cases of the promotions context: managing codes, and quoting/redeeming/releasing them."""
