@@ -17,7 +17,11 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
     return subprocess.run(
         [sys.executable, "-m", "shopkeeper", *args],
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
-        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -58,15 +62,19 @@ def test_create_admin_then_duplicate_is_refused(env: dict[str, str], tmp_path: P
 
 def test_create_admin_rejects_a_short_password(env: dict[str, str], tmp_path: Path) -> None:
     run_cli("migrate", env=env, cwd=tmp_path)
-    result = run_cli("create-admin", "--email", "a@example.com", "--password", "x", env=env,
-                     cwd=tmp_path)
+    result = run_cli(
+        "create-admin", "--email", "a@example.com", "--password", "x", env=env, cwd=tmp_path
+    )
     assert result.returncode == 1
     assert scalar(env, "select count(*) from identity_staff_user") == 0
 
 
 def test_demo_creates_data_and_can_run_twice(env: dict[str, str], tmp_path: Path) -> None:
-    demo_env = {"SHOPKEEPER_DATABASE_URL": env["SHOPKEEPER_DATABASE_URL"],
-                "SHOPKEEPER_DEMO": "1", "SHOPKEEPER_ADMIN_PASSWORD": "first-password"}
+    demo_env = {
+        "SHOPKEEPER_DATABASE_URL": env["SHOPKEEPER_DATABASE_URL"],
+        "SHOPKEEPER_DEMO": "1",
+        "SHOPKEEPER_ADMIN_PASSWORD": "first-password",
+    }
     first = run_cli("demo", env=demo_env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "first-password" in first.stdout
@@ -74,8 +82,9 @@ def test_demo_creates_data_and_can_run_twice(env: dict[str, str], tmp_path: Path
     customers = scalar(env, "select count(*) from identity_customer")
     assert shops == 5 and customers == 20
 
-    second = run_cli("demo", env={**demo_env, "SHOPKEEPER_ADMIN_PASSWORD": "second-password"},
-                     cwd=tmp_path)
+    second = run_cli(
+        "demo", env={**demo_env, "SHOPKEEPER_ADMIN_PASSWORD": "second-password"}, cwd=tmp_path
+    )
     assert second.returncode == 0, second.stderr
     assert scalar(env, "select count(*) from shop") == shops
     assert scalar(env, "select count(*) from identity_customer") == customers
@@ -87,6 +96,8 @@ def test_keygen_prints_usable_keys(env: dict[str, str], tmp_path: Path) -> None:
     values = dict(line.split("=", 1) for line in result.stdout.strip().splitlines())
     from shopkeeper.settings import load_settings
 
-    settings = load_settings(secret_key=values["SHOPKEEPER_SECRET_KEY"],
-                             encryption_keys=values["SHOPKEEPER_ENCRYPTION_KEYS"])
+    settings = load_settings(
+        secret_key=values["SHOPKEEPER_SECRET_KEY"],
+        encryption_keys=values["SHOPKEEPER_ENCRYPTION_KEYS"],
+    )
     assert len(settings.encryption_keys) == 1

@@ -52,11 +52,19 @@ def test_postgres_url_is_normalised_to_asyncpg() -> None:
 
 
 def test_cli_start_up_fails_clearly_on_a_wrong_setting(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    env = {"SHOPKEEPER_BROKER_URL": "carrier-pigeon://coop", "PATH": "/usr/bin:/bin",
-           "SHOPKEEPER_SECRET_KEY": "x" * 40, "SHOPKEEPER_ENCRYPTION_KEYS": TEST_FERNET_KEY}
+    env = {
+        "SHOPKEEPER_BROKER_URL": "carrier-pigeon://coop",
+        "PATH": "/usr/bin:/bin",
+        "SHOPKEEPER_SECRET_KEY": "x" * 40,
+        "SHOPKEEPER_ENCRYPTION_KEYS": TEST_FERNET_KEY,
+    }
     result = subprocess.run(
         [sys.executable, "-m", "shopkeeper", "migrate"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "SHOPKEEPER_BROKER_URL" in result.stderr

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-import structlog
 
 from shopkeeper import __version__
 from shopkeeper.bootstrap import Container, build_container
@@ -95,8 +94,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         request_id = getattr(request.state, "correlation_id", None)
-        log.error("request.failed", error=type(exc).__name__, correlation_id=request_id,
-                  exc_info=exc)
+        log.error(
+            "request.failed", error=type(exc).__name__, correlation_id=request_id, exc_info=exc
+        )
         return JSONResponse(
             {
                 "error": "InternalError",

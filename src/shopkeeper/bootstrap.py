@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
+from shopkeeper.container import Container
 from shopkeeper.db import create_engine, create_sessionmaker
 from shopkeeper.kit.clock import Clock, SystemClock
 from shopkeeper.kit.crypto import SecretBox
@@ -18,23 +14,6 @@ HANDLER_MODULES: list[str] = []
 TASK_MODULES: list[str] = []
 
 
-@dataclass
-class Container:
-    settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
-    secrets: SecretBox
-    extras: dict[str, Any] = field(default_factory=dict)
-    # The bus builds its handler registry from these (tests may pass their own).
-    handler_modules: list[str] = field(default_factory=lambda: list(HANDLER_MODULES))
-    # The scheduler runs the TASKS of these (plus settings.extra_task_modules).
-    task_modules: list[str] = field(default_factory=lambda: list(TASK_MODULES))
-
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     engine = create_engine(settings.database_url, echo=settings.database_echo)
     return Container(
@@ -43,4 +22,9 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         sessions=create_sessionmaker(engine),
         clock=clock or SystemClock(),
         secrets=SecretBox(settings.encryption_keys),
+        handler_modules=list(HANDLER_MODULES),
+        task_modules=list(TASK_MODULES),
     )
+
+
+__all__ = ["HANDLER_MODULES", "TASK_MODULES", "Container", "build_container"]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.bootstrap import Container
+from shopkeeper.container import Container
 from shopkeeper.kit.clock import Clock
 from shopkeeper.settings import Settings
 

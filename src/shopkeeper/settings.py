@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     cookie_secure: bool | None = None
+    # Catalog media: a local directory (served at /media) unless S3-compatible storage is set.
+    media_dir: str = "./media"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_public_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -91,6 +99,18 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _s3_complete(self) -> Settings:
+        if self.s3_endpoint_url:
+            missing = [
+                f"SHOPKEEPER_{name.upper()}"
+                for name in ("s3_bucket", "s3_access_key_id", "s3_secret_access_key")
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError(f"S3 media storage also needs {', '.join(missing)}")
+        return self
 
     @model_validator(mode="after")
     def _secrets_outside_demo(self) -> Settings:

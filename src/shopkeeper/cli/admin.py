@@ -27,7 +27,11 @@ def keygen() -> None:
 def create_admin(
     email: str = typer.Option(..., "--email", help="The administrator's email (login)."),
     password: str = typer.Option(
-        ..., "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+        ...,
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
         help="At least 8 characters; prompted for when omitted.",
     ),
     full_name: str = typer.Option("", "--name", help="Display name."),
@@ -52,8 +56,12 @@ async def _create_admin(email: str, password: str, full_name: str) -> None:
     try:
         async with unit_of_work(container.sessions) as session:
             await create_user(
-                session, email=email, password=password, full_name=full_name,
-                is_superuser=True, now=container.clock.now(),
+                session,
+                email=email,
+                password=password,
+                full_name=full_name,
+                is_superuser=True,
+                now=container.clock.now(),
             )
     finally:
         await container.close()

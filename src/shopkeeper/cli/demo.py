@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import identity, shops
@@ -108,8 +107,12 @@ async def _ensure_user(
         user = await identity.get_user_by_email(session, email=email)
     except identity.UserNotFound:
         return await identity.create_user(
-            session, email=email, password=password, full_name=name,
-            is_superuser=email == ADMIN_EMAIL, now=container.clock.now(),
+            session,
+            email=email,
+            password=password,
+            full_name=name,
+            is_superuser=email == ADMIN_EMAIL,
+            now=container.clock.now(),
         )
     await identity.set_password(session, user_id=user.id, password=password)
     return user
@@ -124,8 +127,12 @@ async def _ensure_shop(
     except shops.ShopNotFound:
         pass
     data = shops.ShopCreate(
-        slug=shop.slug, name=shop.name, currency=shop.currency, timezone=shop.timezone,
-        languages=list(shop.languages), owner_email=admin.email,
+        slug=shop.slug,
+        name=shop.name,
+        currency=shop.currency,
+        timezone=shop.timezone,
+        languages=list(shop.languages),
+        owner_email=admin.email,
     )
     await shops.create_shop(
         session, data=data, creator=admin, actor=Actor.system("demo"), now=container.clock.now()
@@ -153,7 +160,11 @@ async def _ensure_customers(session: AsyncSession, slug: str, container: Contain
     shop = await shops.get_shop(session, slug=slug)
     for kind, value, name in DEMO_CUSTOMERS:
         await identity.find_or_create_customer(
-            session, shop_id=shop.id, kind=kind, value=value, display_name=name,
+            session,
+            shop_id=shop.id,
+            kind=kind,
+            value=value,
+            display_name=name,
             now=container.clock.now(),
         )
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from shopkeeper import __version__
-from shopkeeper.bootstrap import Container
+from shopkeeper.container import Container
 from shopkeeper.deps import ContainerDep
 from shopkeeper.observability.probes import PROBE_TIMEOUT_SECONDS, probe_broker, probe_database
 

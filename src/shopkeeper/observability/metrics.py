@@ -18,8 +18,8 @@ from prometheus_client.exposition import generate_latest
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shopkeeper.bootstrap import Container
 from shopkeeper.bus import bus_stats
+from shopkeeper.container import Container
 from shopkeeper.deps import ContainerDep
 
 log = structlog.get_logger("shopkeeper.metrics")
