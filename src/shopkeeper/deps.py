@@ -13,7 +13,7 @@ from shopkeeper.kit.clock import Clock
 from shopkeeper.settings import Settings
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -35,11 +35,11 @@ async def _unit_of_work(container: ContainerDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
 
 
-def get_clock(container: ContainerDep) -> Clock:
+async def get_clock(container: ContainerDep) -> Clock:
     return container.clock
 
 
-def get_settings_dep(container: ContainerDep) -> Settings:
+async def get_settings_dep(container: ContainerDep) -> Settings:
     return container.settings
 
 

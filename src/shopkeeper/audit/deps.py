@@ -16,7 +16,7 @@ class RequestOrigin:
     correlation_id: str | None
 
 
-def request_origin(request: Request) -> RequestOrigin:
+async def request_origin(request: Request) -> RequestOrigin:
     ip = request.client.host if request.client else None
     return RequestOrigin(ip=ip, correlation_id=correlation_id.get())
 
