@@ -69,3 +69,19 @@ def test_cli_start_up_fails_clearly_on_a_wrong_setting(tmp_path) -> None:  # typ
     assert result.returncode == 2
     assert "SHOPKEEPER_BROKER_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_setting_is_documented() -> None:
+    from pathlib import Path
+
+    from shopkeeper.settings import Settings
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    example = (root / ".env.example").read_text()
+    for field in Settings.model_fields:
+        if field in ("demo", "database_echo"):
+            continue
+        name = field.upper()
+        assert name in readme, f"{name} missing from README.md"
+        assert f"SHOPKEEPER_{name}" in example, f"SHOPKEEPER_{name} missing from .env.example"
