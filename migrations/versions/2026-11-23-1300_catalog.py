@@ -56,9 +56,11 @@ def _create_category() -> None:
         _time("created_at"),
         _time("updated_at"),
         sa.ForeignKeyConstraint(
-            ["parent_id"], ["catalog_category.id"],
-            name=op.f("fk_catalog_category_parent_id_catalog_category"), ondelete="SET NULL",
-        ),  # fmt: skip
+            ["parent_id"],
+            ["catalog_category.id"],
+            name=op.f("fk_catalog_category_parent_id_catalog_category"),
+            ondelete="SET NULL",
+        ),
         _shop_fk("catalog_category"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_category")),
         sa.UniqueConstraint("shop_id", "slug", name=op.f("uq_catalog_category_shop_id_slug")),
@@ -116,27 +118,36 @@ def _create_product() -> None:
         _time("created_at"),
         _time("updated_at"),
         sa.ForeignKeyConstraint(
-            ["category_id"], ["catalog_category.id"],
-            name=op.f("fk_catalog_product_category_id_catalog_category"), ondelete="SET NULL",
-        ),  # fmt: skip
+            ["category_id"],
+            ["catalog_category.id"],
+            name=op.f("fk_catalog_product_category_id_catalog_category"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
-            ["tax_class_id"], ["catalog_tax_class.id"],
-            name=op.f("fk_catalog_product_tax_class_id_catalog_tax_class"), ondelete="SET NULL",
-        ),  # fmt: skip
+            ["tax_class_id"],
+            ["catalog_tax_class.id"],
+            name=op.f("fk_catalog_product_tax_class_id_catalog_tax_class"),
+            ondelete="SET NULL",
+        ),
         _shop_fk("catalog_product"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_product")),
     )
+    _index_product()
+
+
+def _index_product() -> None:
     with op.batch_alter_table("catalog_product", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_catalog_product_category_id", ["category_id"], unique=False
-        )
+        batch_op.create_index("ix_catalog_product_category_id", ["category_id"], unique=False)
         batch_op.create_index(
             "ix_catalog_product_shop_listing", ["shop_id", "archived_at", "created_at"]
         )
         batch_op.create_index(
-            "uq_catalog_product_live_slug", ["shop_id", "slug"], unique=True,
-            sqlite_where=LIVE, postgresql_where=LIVE,
-        )  # fmt: skip
+            "uq_catalog_product_live_slug",
+            ["shop_id", "slug"],
+            unique=True,
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        )
 
 
 def _create_variant() -> None:
@@ -161,9 +172,11 @@ def _create_variant() -> None:
             "stock IS NULL OR stock >= 0", name=op.f("ck_catalog_variant_stock_not_negative")
         ),
         sa.ForeignKeyConstraint(
-            ["product_id"], ["catalog_product.id"],
-            name=op.f("fk_catalog_variant_product_id_catalog_product"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["product_id"],
+            ["catalog_product.id"],
+            name=op.f("fk_catalog_variant_product_id_catalog_product"),
+            ondelete="CASCADE",
+        ),
         _shop_fk("catalog_variant"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_variant")),
     )
@@ -171,9 +184,12 @@ def _create_variant() -> None:
         batch_op.create_index("ix_catalog_variant_product_id", ["product_id"], unique=False)
         batch_op.create_index("ix_catalog_variant_shop_id", ["shop_id"], unique=False)
         batch_op.create_index(
-            "uq_catalog_variant_live_sku", ["shop_id", "sku"], unique=True,
-            sqlite_where=LIVE, postgresql_where=LIVE,
-        )  # fmt: skip
+            "uq_catalog_variant_live_sku",
+            ["shop_id", "sku"],
+            unique=True,
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        )
 
 
 def _create_price() -> None:
@@ -187,9 +203,11 @@ def _create_price() -> None:
         _time("updated_at"),
         sa.CheckConstraint("amount >= 0", name=op.f("ck_catalog_price_amount_not_negative")),
         sa.ForeignKeyConstraint(
-            ["variant_id"], ["catalog_variant.id"],
-            name=op.f("fk_catalog_price_variant_id_catalog_variant"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["variant_id"],
+            ["catalog_variant.id"],
+            name=op.f("fk_catalog_price_variant_id_catalog_variant"),
+            ondelete="CASCADE",
+        ),
         _shop_fk("catalog_price"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_price")),
         sa.UniqueConstraint(
@@ -213,9 +231,11 @@ def _create_image() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         _time("created_at"),
         sa.ForeignKeyConstraint(
-            ["product_id"], ["catalog_product.id"],
-            name=op.f("fk_catalog_image_product_id_catalog_product"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["product_id"],
+            ["catalog_product.id"],
+            name=op.f("fk_catalog_image_product_id_catalog_product"),
+            ondelete="CASCADE",
+        ),
         _shop_fk("catalog_image"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_image")),
         sa.UniqueConstraint("storage_key", name=op.f("uq_catalog_image_storage_key")),

@@ -115,3 +115,21 @@ class MediaUnavailable(AppError):
 
     def __init__(self, detail: str = "The media storage did not answer") -> None:
         super().__init__(detail)
+
+
+class InvalidReference(Unprocessable):
+    """The body names a category or tax class that this shop does not have."""
+
+
+class AlreadyExists(Conflict):
+    """A unique value was taken by a concurrent request between our check and our write."""
+
+
+class InvalidPlanTerms(Unprocessable):
+    def __init__(self) -> None:
+        super().__init__("plan: only plan products have plan terms, and they always keep them")
+
+
+class InvalidQuantity(Unprocessable):
+    def __init__(self, quantity: int) -> None:
+        super().__init__(f"Quantities must be positive whole numbers (got {quantity})")

@@ -110,9 +110,7 @@ class Product(Base):
     variants: Mapped[list[Variant]] = relationship(
         lazy="raise", order_by="[Variant.position, Variant.id]"
     )
-    images: Mapped[list[Image]] = relationship(
-        lazy="raise", order_by="[Image.position, Image.id]"
-    )
+    images: Mapped[list[Image]] = relationship(lazy="raise", order_by="[Image.position, Image.id]")
 
 
 class Variant(Base):

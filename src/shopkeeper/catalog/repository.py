@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -48,7 +48,7 @@ class ProductRepository:
         """One page of products (newest first) and the total matching."""
         conditions = self._conditions(shop_id, filters)
         total = await self.session.scalar(select(func.count(Product.id)).where(*conditions))
-        stmt: Select[tuple[Product]] = (
+        stmt = (
             select(Product)
             .where(*conditions)
             .order_by(Product.created_at.desc(), Product.id.desc())
@@ -150,11 +150,11 @@ class ProductRepository:
     async def sellable(
         self, shop_id: uuid.UUID, variant_id: uuid.UUID, currency: str
     ) -> SellableRow | None:
-        """Variant, published product, price in `currency`, tax rate and the shop's tax
-        setting, in one query (the hot path of placing an order)."""
+        """Variant, product, price, tax rate and tax setting in one query (order placement)."""
         stmt = (
-            select(Variant, Product, Price.amount, TaxClass.rate_bp,
-                   CatalogSettings.prices_include_tax)
+            select(
+                Variant, Product, Price.amount, TaxClass.rate_bp, CatalogSettings.prices_include_tax
+            )
             .join(Product, Product.id == Variant.product_id)
             .outerjoin(Price, and_(Price.variant_id == Variant.id, Price.currency == currency))
             .outerjoin(TaxClass, TaxClass.id == Product.tax_class_id)
@@ -166,6 +166,6 @@ class ProductRepository:
                 Product.archived_at.is_(None),
                 Product.published.is_(True),
             )
-        )  # fmt: skip
+        )
         row = (await self.session.execute(stmt)).first()
         return None if row is None else (row[0], row[1], row[2], row[3], row[4])

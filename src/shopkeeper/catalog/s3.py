@@ -53,15 +53,22 @@ def signature_v4(
     credentials: S3Credentials,
     amz_date: str,
 ) -> tuple[str, str]:
-    """(signed header names, hex signature) of one request; `path` is already URI-encoded,
-    `headers` are every header to sign (host, x-amz-date, x-amz-content-sha256, ...)."""
+    """(signed header names, hex signature) of a request whose `headers` are all signed."""
+    # `path` is already URI-encoded once (S3 does not double-encode).
     names = sorted(name.lower() for name in headers)
     values = {name.lower(): " ".join(str(v).split()) for name, v in headers.items()}
     signed = ";".join(names)
     canonical_request = "\n".join(
-        [method.upper(), path or "/", query, *(f"{n}:{values[n]}" for n in names), "", signed,
-         payload_hash]
-    )  # fmt: skip
+        [
+            method.upper(),
+            path or "/",
+            query,
+            *(f"{n}:{values[n]}" for n in names),
+            "",
+            signed,
+            payload_hash,
+        ]
+    )
     scope = f"{amz_date[:8]}/{credentials.region}/{credentials.service}/aws4_request"
     string_to_sign = "\n".join([ALGORITHM, amz_date, scope, _sha256(canonical_request.encode())])
     key = _hmac(("AWS4" + credentials.secret_access_key).encode(), amz_date[:8])
@@ -89,9 +96,14 @@ def sign_request(
         "x-amz-content-sha256": _sha256(body),
     }
     signed, signature = signature_v4(
-        method=method, path=parts.path, query=parts.query, headers=to_sign,
-        payload_hash=to_sign["x-amz-content-sha256"], credentials=credentials, amz_date=amz_date,
-    )  # fmt: skip
+        method=method,
+        path=parts.path,
+        query=parts.query,
+        headers=to_sign,
+        payload_hash=to_sign["x-amz-content-sha256"],
+        credentials=credentials,
+        amz_date=amz_date,
+    )
     scope = f"{amz_date[:8]}/{credentials.region}/{credentials.service}/aws4_request"
     authorization = (
         f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "

@@ -68,8 +68,10 @@ Sku = Annotated[
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 AttributeValue = Annotated[str, StringConstraints(max_length=200)] | int | float | bool
-Attributes = Annotated[dict[Annotated[str, StringConstraints(min_length=1, max_length=64)],
-                            AttributeValue], Field(max_length=50)]  # fmt: skip
+Attributes = Annotated[
+    dict[Annotated[str, StringConstraints(min_length=1, max_length=64)], AttributeValue],
+    Field(max_length=50),
+]
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 Stock = Annotated[int, Field(ge=0, le=1_000_000_000)]
 
@@ -140,7 +142,9 @@ class _Patch(BaseModel):
 
     @model_validator(mode="after")
     def _no_nulls(self) -> Self:
-        nulls = [f for f in self._not_null if f in self.model_fields_set and getattr(self, f) is None]
+        nulls = [
+            f for f in self._not_null if f in self.model_fields_set and getattr(self, f) is None
+        ]
         if nulls:
             raise ValueError(f"{', '.join(nulls)} cannot be null")
         return self
@@ -175,8 +179,7 @@ class VariantRead(BaseModel):
 
 
 class ProductCreate(BaseModel):
-    """A product with its variants; without `variants`, one default variant is made from
-    the shorthand `sku`, `prices` and `stock`."""
+    """A product; without `variants`, one default variant from `sku`, `prices`, `stock`."""
 
     kind: ProductKind
     name: Name
