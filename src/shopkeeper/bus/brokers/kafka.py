@@ -13,7 +13,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 
 from shopkeeper.bus.brokers.consume import subscriber_for
-from shopkeeper.bus.brokers.options import BATCH, Handle, TransportOptions
+from shopkeeper.bus.brokers.options import BATCH, BROKER_LOG, Handle, TransportOptions
 from shopkeeper.bus.envelope import Envelope
 
 
@@ -28,7 +28,9 @@ class KafkaTransport:
         self, options: TransportOptions, routes: Mapping[str, Sequence[str]], handle: Handle
     ) -> None:
         self.options = options
-        self.broker = KafkaBroker(bootstrap_servers(options.url), log_level=logging.DEBUG)
+        self.broker = KafkaBroker(
+            bootstrap_servers(options.url), logger=BROKER_LOG, log_level=logging.DEBUG
+        )
         for group, topics in routes.items():
             self.broker.subscriber(
                 *(options.name(topic) for topic in topics),

@@ -17,7 +17,7 @@ from nats.js.api import DeliverPolicy
 from nats.js.errors import BadRequestError
 
 from shopkeeper.bus.brokers.consume import subscriber_for
-from shopkeeper.bus.brokers.options import BATCH, Handle, TransportOptions
+from shopkeeper.bus.brokers.options import BATCH, BROKER_LOG, Handle, TransportOptions
 from shopkeeper.bus.envelope import Envelope
 
 
@@ -26,7 +26,7 @@ class NatsTransport:
         self, options: TransportOptions, routes: Mapping[str, Sequence[str]], handle: Handle
     ) -> None:
         self.options = options
-        self.broker = NatsBroker(options.url, log_level=logging.DEBUG)
+        self.broker = NatsBroker(options.url, logger=BROKER_LOG, log_level=logging.DEBUG)
         self._declared: set[str] = set()
         for group, topics in routes.items():
             for topic in topics:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Sequence
@@ -11,6 +12,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from shopkeeper.bus.envelope import Envelope
 from shopkeeper.kit.ids import new_id
 from shopkeeper.settings import Settings
+
+# FastStream logs through our logging set-up (JSON, correlation id) instead of its own handler.
+BROKER_LOG = logging.getLogger("shopkeeper.bus.broker")
 
 # Runs a consumer group's handlers for a batch; raises only when the batch must come again.
 Handle = Callable[[str, Sequence[Envelope]], Awaitable[None]]

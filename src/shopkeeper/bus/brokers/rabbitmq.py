@@ -15,7 +15,7 @@ from faststream import AckPolicy
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
 
 from shopkeeper.bus.brokers.consume import subscriber_for
-from shopkeeper.bus.brokers.options import BATCH, Handle, TransportOptions
+from shopkeeper.bus.brokers.options import BATCH, BROKER_LOG, Handle, TransportOptions
 from shopkeeper.bus.envelope import Envelope
 
 
@@ -25,7 +25,10 @@ class RabbitTransport:
     ) -> None:
         self.options = options
         self.broker = RabbitBroker(
-            options.url, default_channel=Channel(prefetch_count=BATCH), log_level=logging.DEBUG
+            options.url,
+            default_channel=Channel(prefetch_count=BATCH),
+            logger=BROKER_LOG,
+            log_level=logging.DEBUG,
         )
         self._declared: set[str] = set()
         for group, topics in routes.items():

@@ -14,7 +14,7 @@ from faststream import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
 
 from shopkeeper.bus.brokers.consume import subscriber_for
-from shopkeeper.bus.brokers.options import BATCH, Handle, TransportOptions
+from shopkeeper.bus.brokers.options import BATCH, BROKER_LOG, Handle, TransportOptions
 from shopkeeper.bus.envelope import Envelope
 
 # Approximate cap on a stream's length: old entries are trimmed (a group lagging this far
@@ -28,7 +28,7 @@ class RedisStreamsTransport:
         self, options: TransportOptions, routes: Mapping[str, Sequence[str]], handle: Handle
     ) -> None:
         self.options = options
-        self.broker = RedisBroker(options.url, log_level=logging.DEBUG)
+        self.broker = RedisBroker(options.url, logger=BROKER_LOG, log_level=logging.DEBUG)
         self._groups: list[tuple[str, str]] = []
         for group, topics in routes.items():
             for topic in topics:
