@@ -9,7 +9,12 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    ForeignKey, Index, Integer, String, UniqueConstraint
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, JSONType, UTCDateTime

@@ -23,9 +23,7 @@ class PromoCodeRepository:
         return promo
 
     async def get(self, shop_id: uuid.UUID, promo_code_id: uuid.UUID) -> PromoCode | None:
-        query = select(PromoCode).where(
-            PromoCode.shop_id == shop_id, PromoCode.id == promo_code_id
-        )
+        query = select(PromoCode).where(PromoCode.shop_id == shop_id, PromoCode.id == promo_code_id)
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def by_code(self, shop_id: uuid.UUID, code: str) -> PromoCode | None:
@@ -58,7 +56,7 @@ class PromoCodeRepository:
 
     async def existing_codes(self, shop_id: uuid.UUID, codes: Iterable[str]) -> set[str]:
         """Which of `codes` the shop already has (asked in chunks: IN lists stay short)."""
-        wanted, found = list(codes), set()
+        wanted, found = list(codes), set[str]()
         for start in range(0, len(wanted), IN_CHUNK):
             chunk = wanted[start : start + IN_CHUNK]
             query = select(PromoCode.code).where(

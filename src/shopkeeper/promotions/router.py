@@ -66,9 +66,7 @@ async def list_promo_codes(
 async def get_promo_code(
     promo_code_id: uuid.UUID, session: SessionDep, access: Read
 ) -> PromoCodeRead:
-    return await codes.get_promo_code(
-        session, shop_id=access.shop.id, promo_code_id=promo_code_id
-    )
+    return await codes.get_promo_code(session, shop_id=access.shop.id, promo_code_id=promo_code_id)
 
 
 @router.post("/{promo_code_id}/deactivate")
@@ -84,7 +82,10 @@ async def deactivate_promo_code(
 
 @router.get("/{promo_code_id}/redemptions")
 async def list_redemptions(
-    promo_code_id: uuid.UUID, session: SessionDep, access: Read, limit: Limit = 50,
+    promo_code_id: uuid.UUID,
+    session: SessionDep,
+    access: Read,
+    limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[RedemptionRead]:
     """The usage list: which orders used the code, newest first, released uses included."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Self
@@ -61,6 +61,11 @@ class PromoTerms(BaseModel):
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
     first_purchase_only: bool = False
+
+    @field_validator("valid_from", "valid_until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)
 
     @field_validator("amount_off")
     @classmethod

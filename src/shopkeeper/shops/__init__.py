@@ -1,6 +1,7 @@
 """Shops: the tenants, staff memberships with roles, and the permission table behind them.
 
-Public: `create_shop`, `list_shops`, `get_shop`, `list_memberships(session, *, user_id)`,
+Public: `create_shop`, `list_shops`, `get_shop`, `get_shop_by_id`,
+`list_memberships(session, *, user_id)`,
 `get_access(session, *, user_id, shop_slug) -> ShopAccess` (ShopNotFound for non-staff),
 members `list_members`, `add_member`, `change_member_role`, `remove_member`. For the routes of
 every context: `access: Annotated[ShopAccess, require("orders.write")]` resolves `{shop}` and the
@@ -43,6 +44,7 @@ from shopkeeper.shops.service.shops import (
     create_shop,
     get_access,
     get_shop,
+    get_shop_by_id,
     list_memberships,
     list_shops,
 )
@@ -74,6 +76,7 @@ __all__ = [
     "create_shop",
     "get_access",
     "get_shop",
+    "get_shop_by_id",
     "list_members",
     "list_memberships",
     "list_shops",

@@ -22,6 +22,9 @@ class ShopRepository:
         self.session.add(shop)
         return shop
 
+    async def get_by_id(self, shop_id: uuid.UUID) -> Shop | None:
+        return await self.session.get(Shop, shop_id)
+
     async def get_by_slug(self, slug: str) -> Shop | None:
         return await self.session.scalar(select(Shop).where(Shop.slug == slug))
 

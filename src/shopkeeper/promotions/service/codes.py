@@ -43,7 +43,11 @@ def _terms(data: PromoTerms) -> dict[str, Any]:
 
 
 async def create_promo_code(
-    session: AsyncSession, *, shop_id: uuid.UUID, data: PromoCodeCreate, actor: Actor,
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    data: PromoCodeCreate,
+    actor: Actor,
     now: datetime,
 ) -> PromoCodeRead:
     """A new code; the same code (any letter case) twice in one shop → PromoCodeTaken."""
@@ -68,7 +72,11 @@ async def create_promo_code(
 
 
 async def generate_promo_codes(
-    session: AsyncSession, *, shop_id: uuid.UUID, data: PromoBulkCreate, actor: Actor,
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    data: PromoBulkCreate,
+    actor: Actor,
     now: datetime,
 ) -> PromoBulkCreated:
     """`count` single-use codes sharing `data`'s terms, inserted in one statement."""
@@ -89,7 +97,7 @@ async def generate_promo_codes(
     await audit.record(
         session, actor=actor, shop_id=shop_id, action="promo_code.generated",
         target_type="promo_code_batch", target_id=batch_id,
-        after={"prefix": data.prefix, "count": data.count, **data.model_dump(mode="json")},
+        after=data.model_dump(mode="json"),
         now=now,
     )  # fmt: skip
     return PromoBulkCreated(batch_id=batch_id, count=len(codes), codes=codes)
@@ -119,8 +127,13 @@ async def get_promo_code(
 
 
 async def list_promo_codes(
-    session: AsyncSession, *, shop_id: uuid.UUID, active: bool | None = None,
-    batch_id: uuid.UUID | None = None, limit: int = 50, offset: int = 0,
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    active: bool | None = None,
+    batch_id: uuid.UUID | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> Page[PromoCodeRead]:
     """Newest first; filter by active or by the bulk batch they came from."""
     rows, total = await PromoCodeRepository(session).page(
@@ -131,7 +144,11 @@ async def list_promo_codes(
 
 
 async def deactivate_promo_code(
-    session: AsyncSession, *, shop_id: uuid.UUID, promo_code_id: uuid.UUID, actor: Actor,
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    promo_code_id: uuid.UUID,
+    actor: Actor,
     now: datetime,
 ) -> PromoCodeRead:
     """No new uses from now on; orders that already used it keep their discount."""
@@ -150,7 +167,11 @@ async def deactivate_promo_code(
 
 
 async def list_redemptions(
-    session: AsyncSession, *, shop_id: uuid.UUID, promo_code_id: uuid.UUID, limit: int = 50,
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    promo_code_id: uuid.UUID,
+    limit: int = 50,
     offset: int = 0,
 ) -> Page[RedemptionRead]:
     """Who used a code, for which order, for how much; released uses included."""

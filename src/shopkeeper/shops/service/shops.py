@@ -66,6 +66,13 @@ async def get_shop(session: AsyncSession, *, slug: str) -> ShopRead:
     return ShopRead.model_validate(shop)
 
 
+async def get_shop_by_id(session: AsyncSession, *, shop_id: uuid.UUID) -> ShopRead:
+    shop = await ShopRepository(session).get_by_id(shop_id)
+    if shop is None:
+        raise ShopNotFound()
+    return ShopRead.model_validate(shop)
+
+
 async def list_memberships(session: AsyncSession, *, user_id: uuid.UUID) -> list[MembershipRead]:
     """Every shop the user belongs to, with role and permissions (one query)."""
     grouped: dict[uuid.UUID, tuple[Shop, str, set[str]]] = {}

@@ -1,0 +1,154 @@
+"""All SQL of the orders context; every query is scoped to one shop."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from shopkeeper.orders.models import IdempotencyKey, Order, OrderRefund, OrderSequence
+from shopkeeper.orders.schemas import OrderState
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, order: Order) -> Order:
+        self.session.add(order)
+        return order
+
+    async def get(
+        self, shop_id: uuid.UUID, order_id: uuid.UUID, *, for_update: bool = False
+    ) -> Order | None:
+        query = (
+            select(Order)
+            .where(Order.shop_id == shop_id, Order.id == order_id)
+            .options(selectinload(Order.lines))
+        )
+        if for_update:
+            query = query.with_for_update(of=Order).execution_options(populate_existing=True)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def page(
+        self,
+        shop_id: uuid.UUID,
+        *,
+        state: OrderState | None,
+        customer_id: uuid.UUID | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[Sequence[Order], int]:
+        where: list[Any] = [Order.shop_id == shop_id]
+        if state is not None:
+            where.append(Order.state == state.value)
+        if customer_id is not None:
+            where.append(Order.customer_id == customer_id)
+        total = await self.session.scalar(select(func.count()).select_from(Order).where(*where))
+        query = (
+            select(Order)
+            .where(*where)
+            .options(selectinload(Order.lines))
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return (await self.session.execute(query)).scalars().all(), int(total or 0)
+
+    async def customer_has_paid(self, shop_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
+        """Whether the customer ever completed a payment in this shop (refunded or not)."""
+        query = select(
+            exists().where(
+                Order.shop_id == shop_id,
+                Order.customer_id == customer_id,
+                Order.paid_at.is_not(None),
+            )
+        )
+        return bool(await self.session.scalar(query))
+
+    async def due_for_expiry(self, now: datetime, limit: int) -> Sequence[Order]:
+        """Pending orders past their time, locked; rows another worker holds are skipped."""
+        query = (
+            select(Order)
+            .where(Order.state == OrderState.PENDING.value, Order.expires_at <= now)
+            .order_by(Order.expires_at)
+            .limit(limit)
+            .options(selectinload(Order.lines))
+            .with_for_update(of=Order, skip_locked=True)
+        )
+        return (await self.session.execute(query)).scalars().all()
+
+    async def repoint_customer(
+        self, shop_id: uuid.UUID, from_id: uuid.UUID, into_id: uuid.UUID
+    ) -> None:
+        statement = (
+            update(Order)
+            .where(Order.shop_id == shop_id, Order.customer_id == from_id)
+            .values(customer_id=into_id)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(statement)
+
+
+class SequenceRepository:
+    """Per-shop order numbers: one row per shop, bumped atomically."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def bump(self, shop_id: uuid.UUID) -> tuple[str, int] | None:
+        """`UPDATE … SET value = value + 1 RETURNING`: the row lock orders concurrent callers."""
+        statement = (
+            update(OrderSequence)
+            .where(OrderSequence.shop_id == shop_id)
+            .values(value=OrderSequence.value + 1)
+            .returning(OrderSequence.prefix, OrderSequence.value)
+            .execution_options(synchronize_session=False)
+        )
+        row = (await self.session.execute(statement)).first()
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    async def create(self, shop_id: uuid.UUID, prefix: str) -> None:
+        """The shop's counter at 0, unless a concurrent first order created it already."""
+        values = {"shop_id": shop_id, "prefix": prefix, "value": 0}
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(OrderSequence).values(**values).on_conflict_do_nothing()
+        await self.session.execute(statement)
+
+
+def number_prefix(slug: str) -> str:
+    """`lumen-coffee` → `LUM`: the first three letters or digits of the slug, upper case."""
+    return re.sub(r"[^a-z0-9]", "", slug.lower())[:3].upper() or "ORD"
+
+
+class IdempotencyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, shop_id: uuid.UUID, key: str) -> IdempotencyKey | None:
+        query = select(IdempotencyKey).where(
+            IdempotencyKey.shop_id == shop_id, IdempotencyKey.key == key
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+
+class RefundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, refund: OrderRefund) -> OrderRefund:
+        self.session.add(refund)
+        return refund
+
+    async def by_refund_id(self, refund_id: uuid.UUID) -> OrderRefund | None:
+        query = select(OrderRefund).where(OrderRefund.refund_id == refund_id)
+        return (await self.session.execute(query)).scalar_one_or_none()

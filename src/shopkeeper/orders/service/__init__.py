@@ -1,0 +1,1 @@
+"""Use cases of the orders context: placing, reading, and moving orders through their states."""

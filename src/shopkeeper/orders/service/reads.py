@@ -1,0 +1,74 @@
+"""Reading orders: one by id, a page of a shop's orders, and the schema of a row."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopkeeper.kit.pagination import Page
+from shopkeeper.orders.errors import OrderNotFound
+from shopkeeper.orders.events import OrderEventLine
+from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.repository import OrderRepository
+from shopkeeper.orders.schemas import OrderLineRead, OrderRead, OrderState
+
+
+async def get_order(session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID) -> OrderRead:
+    """The order with its lines; another shop's order is OrderNotFound."""
+    order = await OrderRepository(session).get(shop_id, order_id)
+    if order is None:
+        raise OrderNotFound()
+    return to_read(order)
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    state: OrderState | None = None,
+    customer_id: uuid.UUID | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[OrderRead]:
+    """Newest first, optionally one state or one customer's."""
+    rows, total = await OrderRepository(session).page(
+        shop_id, state=state, customer_id=customer_id, limit=limit, offset=offset
+    )
+    items = [to_read(order) for order in rows]
+    return Page[OrderRead](items=items, total=total, limit=limit, offset=offset)
+
+
+def to_read(order: Order) -> OrderRead:
+    return OrderRead(
+        id=order.id, shop_id=order.shop_id, number=order.number, customer_id=order.customer_id,
+        state=OrderState(order.state), source=order.source, currency=order.currency,
+        subtotal=order.subtotal_amount, discount=order.discount_amount, tax=order.tax_amount,
+        shipping=order.shipping_amount, total=order.total_amount, amount_paid=order.paid_amount,
+        amount_refunded=order.refunded_amount, lines=[_line(line) for line in order.lines],
+        promo_code=order.promo_code, payment_id=order.payment_id,
+        cancel_reason=order.cancel_reason, created_at=order.created_at, paid_at=order.paid_at,
+        fulfilled_at=order.fulfilled_at, cancelled_at=order.cancelled_at,
+        expires_at=order.expires_at,
+    )  # fmt: skip
+
+
+def _line(line: OrderLine) -> OrderLineRead:
+    return OrderLineRead(
+        id=line.id, product_id=line.product_id, variant_id=line.variant_id, sku=line.sku,
+        name=line.name, kind=line.kind, unit_amount=line.unit_amount, quantity=line.quantity,
+        amount=line.amount, tax_rate_bp=line.tax_rate_bp, tax_included=line.tax_included,
+        discount=line.discount_amount, tax=line.tax_amount, total=line.total_amount,
+    )  # fmt: skip
+
+
+def event_lines(order: Order) -> tuple[OrderEventLine, ...]:
+    return tuple(
+        OrderEventLine(
+            product_id=line.product_id,
+            variant_id=line.variant_id,
+            kind=line.kind,
+            quantity=line.quantity,
+        )
+        for line in order.lines
+    )
