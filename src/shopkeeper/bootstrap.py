@@ -10,8 +10,14 @@ from shopkeeper.settings import Settings
 
 # Modules whose HANDLERS tables the bus subscribes (a context adds its handlers module here).
 HANDLER_MODULES: list[str] = []
+HANDLER_MODULES += ["shopkeeper.orders.handlers", "shopkeeper.promotions.handlers"]
+HANDLER_MODULES += ["shopkeeper.invoices.handlers"]
+HANDLER_MODULES += ["shopkeeper.integrations.handlers"]
 # Modules whose TASKS tables the scheduler runs.
 TASK_MODULES: list[str] = []
+TASK_MODULES += ["shopkeeper.orders.tasks"]
+TASK_MODULES += ["shopkeeper.payments.tasks"]
+TASK_MODULES += ["shopkeeper.integrations.tasks"]
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:

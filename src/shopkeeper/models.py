@@ -2,8 +2,14 @@
 
 from shopkeeper.audit import models as audit_models
 from shopkeeper.bus import models as bus_models
+from shopkeeper.catalog import models as catalog_models
 from shopkeeper.db import Base
 from shopkeeper.identity import models as identity_models
+from shopkeeper.integrations import models as integrations_models
+from shopkeeper.invoices import models as invoices_models
+from shopkeeper.orders import models as orders_models
+from shopkeeper.payments import models as payments_models
+from shopkeeper.promotions import models as promotions_models
 from shopkeeper.ratelimit import models as ratelimit_models
 from shopkeeper.scheduler import models as scheduler_models
 from shopkeeper.shops import models as shops_models
@@ -12,7 +18,13 @@ __all__ = [
     "Base",
     "audit_models",
     "bus_models",
+    "catalog_models",
     "identity_models",
+    "integrations_models",
+    "invoices_models",
+    "orders_models",
+    "payments_models",
+    "promotions_models",
     "ratelimit_models",
     "scheduler_models",
     "shops_models",

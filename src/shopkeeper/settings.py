@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     login_delay_seconds: float = Field(default=0.5, ge=0, le=10)
     rate_limit_per_minute: int = Field(default=100, ge=1)
     event_max_attempts: int = Field(default=5, ge=1, le=100)
+    order_ttl_minutes: int = Field(default=60, ge=1, le=43_200)  # unpaid orders expire
+    webhooks_allow_http: bool = False  # outbound webhooks to http://127.0.0.1 / localhost
     event_retry_base_seconds: float = Field(default=1.0, ge=0)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(default=0.05, gt=0, le=60)

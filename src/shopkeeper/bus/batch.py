@@ -98,7 +98,10 @@ async def _try_group(
                 running = job
                 with correlated(job.envelope):
                     await job.sub.run(
-                        job.event or job.sub.parse(job.envelope.payload), session, container
+                        job.event or job.sub.parse(job.envelope.payload),
+                        session,
+                        container,
+                        job.envelope.event_id,
                     )
                 running = None
     except Exception as exc:

@@ -75,7 +75,9 @@ async def deliver(
         try:
             async with unit_of_work(container.sessions) as session:
                 if await _claim_inbox(session, container, sub, envelope.event_id):
-                    await sub.run(event or sub.parse(envelope.payload), session, container)
+                    await sub.run(
+                        event or sub.parse(envelope.payload), session, container, envelope.event_id
+                    )
                 if retrying:
                     await session.execute(
                         delete(Delivery).where(

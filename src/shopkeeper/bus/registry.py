@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,14 +16,16 @@ from shopkeeper.bus.ports import BusContainer
 
 Handler = Callable[..., Awaitable[None]]
 HandlerTable = Mapping[type[Event], Sequence[Handler]]
-_Provider = Callable[[AsyncSession, BusContainer], Any]
+_Provider = Callable[[AsyncSession, BusContainer, uuid.UUID], Any]
 
 # What a handler may ask for, by parameter name, after the event.
 PROVIDERS: dict[str, _Provider] = {
-    "session": lambda session, _container: session,
-    "clock": lambda _session, container: container.clock,
-    "settings": lambda _session, container: container.settings,
-    "container": lambda _session, container: container,
+    "session": lambda session, _container, _event_id: session,
+    "clock": lambda _session, container, _event_id: container.clock,
+    "settings": lambda _session, container, _event_id: container.settings,
+    "container": lambda _session, container, _event_id: container,
+    # The outbox id of this event: the same on every redelivery (a dedupe key downstream).
+    "event_id": lambda _session, _container, event_id: event_id,
 }
 
 
@@ -39,8 +42,10 @@ class Subscription:
     def parse(self, payload: dict[str, Any]) -> Event:
         return self.event_type.model_validate(payload)
 
-    async def run(self, event: Event, session: AsyncSession, container: BusContainer) -> None:
-        kwargs = {name: provide(session, container) for name, provide in self.params}
+    async def run(
+        self, event: Event, session: AsyncSession, container: BusContainer, event_id: uuid.UUID
+    ) -> None:
+        kwargs = {name: provide(session, container, event_id) for name, provide in self.params}
         await self.handler(event, **kwargs)
 
 

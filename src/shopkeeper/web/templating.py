@@ -38,7 +38,14 @@ def environment(language: str) -> Environment:
     """One environment per language, so gettext never leaks between concurrent requests."""
     env = Environment(
         loader=ChoiceLoader(
-            [PrefixLoader({"admin": FileSystemLoader(WEB_DIR / "admin" / "templates")})]
+            [
+                PrefixLoader(
+                    {
+                        "admin": FileSystemLoader(WEB_DIR / "admin" / "templates"),
+                        "pay": FileSystemLoader(WEB_DIR / "pay" / "templates"),
+                    }
+                )
+            ]
         ),
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
         extensions=["jinja2.ext.i18n"],

@@ -1,0 +1,298 @@
+"""Inbound webhook throughput: signed sandbox webhooks per second, next to a raw ASGI app.
+
+Each webhook is the full path: stored raw first, signature verified (HMAC-SHA256),
+deduplicated on its event id, the payment captured, the ledger booked, the order marked
+paid (orders.mark_paid) and the events written to the outbox — in one `shopkeeper api`
+process on SQLite (and, when SHOPKEEPER_BENCH_POSTGRES_URL points at a server, with two
+worker processes on a fresh PostgreSQL database). ORDERS pending orders with sandbox
+payments are seeded in-process; then CONCURRENCY keep-alive connections POST every
+success webhook once plus DUPLICATES redeliveries. Afterwards every order must be paid
+exactly once. Targets: ≥ 300/s on SQLite, ≥ 500/s on PostgreSQL (2 cores).
+Run alone: `python -m bench payments_webhooks`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from bench.http_api import HOST, _read_response, _request, _run_fast, _server, _service_env
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDERS = 2000
+DUPLICATES = 200
+CONCURRENCY = 16
+TARGETS = {"SQLite": 300, "PostgreSQL": 500}
+
+
+@dataclass
+class Run:
+    name: str
+    sent: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.sent / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="sk-bench-hooks-") as tmp:
+        env = _service_env(Path(tmp))
+        env["SHOPKEEPER_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
+        env["SHOPKEEPER_LOG_LEVEL"] = "WARNING"
+        results = [_raw_baseline(env)]
+        results.append(_against(env, "SQLite", env["SHOPKEEPER_DATABASE_URL"], workers=1))
+        pg = os.environ.get("SHOPKEEPER_BENCH_POSTGRES_URL")
+        if pg:
+            with _postgres_database(pg) as url:
+                results.append(
+                    _against({**env, "SHOPKEEPER_DATABASE_URL": url}, "PostgreSQL", url, workers=2)
+                )
+        _report(results)
+
+
+def _raw_baseline(env: dict[str, str]) -> Run:
+    requests = [_request("POST", "/", {"Content-Type": "application/json"}, b'{"id":"evt"}')] * (
+        ORDERS + DUPLICATES
+    )
+    with _server([sys.executable, "-m", "bench.http_api", "serve", "raw_app"], env) as port:
+        return _drive("raw ASGI", port, requests)
+
+
+def _against(env: dict[str, str], name: str, url: str, *, workers: int) -> Run:
+    from shopkeeper.migrate import upgrade
+
+    upgrade(url)
+    slug, deliveries = asyncio.run(_seed(env, url))
+    requests = [
+        _request("POST", f"/api/v1/shops/{slug}/payments/webhooks/sandbox", headers, body)
+        for body, headers in deliveries
+    ]
+    command = [sys.executable, "-m", "shopkeeper", "api", "--workers", str(workers)]
+    with _server(command, {**env, "SHOPKEEPER_DATABASE_URL": url}) as port:
+        run = _drive(f"{name} ({workers} proc)", port, requests)
+    paid, booked = asyncio.run(_check(env, url))
+    if (paid, booked) != (ORDERS, ORDERS):
+        raise RuntimeError(
+            f"{name}: {paid} orders paid and {booked} payments booked, expected {ORDERS}"
+        )
+    return run
+
+
+async def _seed(env: dict[str, str], url: str) -> tuple[str, list[tuple[bytes, dict[str, str]]]]:
+    """A shop, a product, ORDERS pending orders with sandbox payments, their signed webhooks."""
+    from shopkeeper import catalog, identity, orders, shops
+    from shopkeeper.audit import Actor
+    from shopkeeper.bootstrap import build_container
+    from shopkeeper.catalog import PriceIn, ProductCreate
+    from shopkeeper.db import unit_of_work
+    from shopkeeper.payments.providers import build_provider, sandbox
+    from shopkeeper.payments.schemas import PaymentCreate
+    from shopkeeper.payments.service.accounts import credentials
+    from shopkeeper.payments.service.starting import open_payment, record_start
+    from shopkeeper.settings import load_settings
+
+    settings = load_settings(
+        database_url=url,
+        secret_key=env["SHOPKEEPER_SECRET_KEY"],
+        encryption_keys=env["SHOPKEEPER_ENCRYPTION_KEYS"],
+        public_url="https://bench.example",
+    )
+    container = build_container(settings)
+    actor, now = Actor.system("bench"), container.clock.now()
+    async with unit_of_work(container.sessions) as session:
+        admin = await identity.create_user(
+            session,
+            email=f"b{uuid.uuid4().hex[:6]}@example.com",
+            password="bench-password-123",
+            full_name="",
+            is_superuser=True,
+            now=now,
+        )
+        shop = await shops.create_shop(
+            session,
+            data=shops.ShopCreate(
+                slug=f"bench-{uuid.uuid4().hex[:6]}", name="Bench", currency="EUR", timezone="UTC"
+            ),
+            creator=admin,
+            actor=actor,
+            now=now,
+        )
+        product = await catalog.create_product(
+            session,
+            shop_id=shop.id,
+            data=ProductCreate(
+                kind="digital",
+                name="Ticket",
+                published=True,
+                prices=[PriceIn(currency="EUR", amount=1000)],
+            ),
+            actor=actor,
+            now=now,
+        )
+    payments: list[tuple[uuid.UUID, int]] = []
+    provider = build_provider("sandbox", settings)
+    for batch in range(0, ORDERS, 100):
+        async with unit_of_work(container.sessions) as session:
+            for _ in range(min(100, ORDERS - batch)):
+                order = await orders.place_order(
+                    session,
+                    shop_id=shop.id,
+                    customer_id=None,
+                    currency="EUR",
+                    items=[orders.OrderItemIn(variant_id=product.variants[0].id, quantity=1)],
+                    promo_code=None,
+                    source="bench",
+                    now=now,
+                )
+                request, account = await open_payment(
+                    session,
+                    shop=shop,
+                    order_id=order.id,
+                    data=PaymentCreate(),
+                    settings=settings,
+                    secrets=container.secrets,
+                    actor=actor,
+                    now=now,
+                )
+                start = await provider.create_payment(
+                    account, request, idempotency_key=str(request.payment_id)
+                )
+                await record_start(
+                    session,
+                    shop_id=shop.id,
+                    payment_id=request.payment_id,
+                    start=start,
+                    error=None,
+                    now=now,
+                )
+                payments.append((request.payment_id, order.total))
+    async with unit_of_work(container.sessions) as session:
+        sandbox_account = await credentials(
+            session, shop_id=shop.id, provider="sandbox", secrets=container.secrets, now=now
+        )
+    await container.close()
+    secret = str(sandbox_account.config["webhook_secret"])
+    signed_at = container.clock.now()  # verified within the 300 s tolerance
+    deliveries = [
+        sandbox.webhook(
+            secret,
+            kind="payment.succeeded",
+            payment_id=pid,
+            amount=total,
+            currency="EUR",
+            now=signed_at,
+        )
+        for pid, total in payments
+    ]
+    deliveries += random.Random(7).sample(deliveries, DUPLICATES)
+    return shop.slug, deliveries
+
+
+async def _check(env: dict[str, str], url: str) -> tuple[int, int]:
+    from sqlalchemy import func, select
+
+    from shopkeeper.db import create_engine
+    from shopkeeper.orders.models import Order
+    from shopkeeper.payments.models import LedgerEntry
+
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        paid = await conn.scalar(
+            select(func.count()).select_from(Order).where(Order.state == "paid")
+        )
+        booked = await conn.scalar(
+            select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "payment")
+        )
+    await engine.dispose()
+    return int(paid or 0), int(booked or 0)
+
+
+def _drive(name: str, port: int, requests: list[bytes]) -> Run:
+    """CONCURRENCY keep-alive connections share the requests, each sent once, back to back."""
+    latencies: list[float] = []
+    errors = 0
+    queue = list(requests)
+
+    async def connection() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(HOST, port)
+        while queue:
+            request = queue.pop()
+            sent = time.perf_counter()
+            writer.write(request)
+            status, _body = await _read_response(reader)
+            latencies.append(time.perf_counter() - sent)
+            errors += status != 200
+        writer.close()
+
+    async def run() -> None:
+        await asyncio.gather(*(connection() for _ in range(CONCURRENCY)))
+
+    started = time.perf_counter()
+    _run_fast(run())
+    return Run(name, len(requests), errors, time.perf_counter() - started, latencies)
+
+
+@contextmanager
+def _postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh database on the given server for the run, dropped afterwards."""
+    name = f"sk_bench_{uuid.uuid4().hex[:8]}"
+    _pg_admin(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        _pg_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_admin(server_url: str, statement: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def run() -> None:
+        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _report(results: list[Run]) -> None:
+    raw = results[0]
+    print(
+        f"{ORDERS} orders, {ORDERS} webhooks + {DUPLICATES} redeliveries, {CONCURRENCY} connections"
+    )
+    print(f"{'target':<24}{'hooks/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>9}{'errors':>8}")
+    for run in results:
+        print(
+            f"{run.name:<24}{run.rps:>9.0f}{run.percentile(0.5):>9.2f}{run.percentile(0.99):>9.2f}"
+            f"{run.rps / raw.rps:>8.3f}x{run.errors:>8}"
+        )
+    for run in results[1:]:
+        shape = run.name.split(" ", 1)[0]
+        target = TARGETS[shape]
+        verdict = "meets" if run.rps >= target else "MISSES"
+        print(f"{shape}: {run.rps:.0f} webhooks/s: {verdict} the target of {target}/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""POSTing one signed message to an endpoint with httpx: any 2xx is a success."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import httpx
+
+from shopkeeper.integrations import signing
+from shopkeeper.integrations.schemas import SendResult
+
+TIMEOUT = httpx.Timeout(10.0)
+EXCERPT_BYTES = 1024
+# Tests (and an operator's proxy set-up) may put an httpx transport in container.extras here.
+TRANSPORT_EXTRA = "integrations.transport"
+
+
+def http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """A client that never follows redirects (a redirect is not a delivery)."""
+    return httpx.AsyncClient(transport=transport, timeout=TIMEOUT, follow_redirects=False)
+
+
+async def post(
+    client: httpx.AsyncClient, *, url: str, secret: str, message_id: str, body: str,
+    now: datetime,
+) -> SendResult:  # fmt: skip
+    """Send once; the response body is read only up to the excerpt kept in the log."""
+    headers = signing.headers(
+        secret, message_id=message_id, timestamp=int(now.timestamp()), body=body
+    )
+    started = time.perf_counter()
+    try:
+        async with client.stream("POST", url, content=body.encode(), headers=headers) as response:
+            excerpt = await _excerpt(response)
+    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:  # the endpoint's failure
+        return SendResult(
+            succeeded=False,
+            status_code=None,
+            response_excerpt=None,
+            error=f"{type(exc).__name__}: {exc}"[:1000],
+            duration_ms=_ms(started),
+        )
+    code = response.status_code
+    return SendResult(
+        succeeded=200 <= code < 300,
+        status_code=code,
+        response_excerpt=excerpt,
+        error=None if 200 <= code < 300 else f"HTTP {code}",
+        duration_ms=_ms(started),
+    )
+
+
+async def _excerpt(response: httpx.Response) -> str:
+    data = b""
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) >= EXCERPT_BYTES:
+            break
+    return data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)

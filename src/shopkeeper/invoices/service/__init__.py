@@ -1,0 +1,1 @@
+"""The invoices context's use cases: settings, issuing, reading, signed links."""

@@ -1,0 +1,201 @@
+"""All SQL of the payments context; every query is scoped to one shop."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopkeeper.payments.models import GatewayAccount, LedgerEntry, Payment, Refund, WebhookEvent
+
+
+class PaymentsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: Any) -> Any:
+        self.session.add(row)
+        return row
+
+    # -- gateway accounts ------------------------------------------------------------------
+    async def account(self, shop_id: uuid.UUID, provider: str) -> GatewayAccount | None:
+        return await self.session.scalar(
+            select(GatewayAccount).where(
+                GatewayAccount.shop_id == shop_id, GatewayAccount.provider == provider
+            )
+        )
+
+    # -- payments --------------------------------------------------------------------------
+    async def payment(
+        self, shop_id: uuid.UUID | None, payment_id: uuid.UUID, *, lock: bool = False
+    ) -> Payment | None:
+        """A payment by our id (`shop_id` None: any shop — the public pay page)."""
+        query = select(Payment).where(Payment.id == payment_id)
+        if shop_id is not None:
+            query = query.where(Payment.shop_id == shop_id)
+        return await self.session.scalar(query.with_for_update() if lock else query)
+
+    async def payment_by_refs(
+        self, shop_id: uuid.UUID, provider: str, refs: Sequence[str], *, lock: bool = False
+    ) -> Payment | None:
+        if not refs:
+            return None
+        query = select(Payment).where(
+            Payment.shop_id == shop_id,
+            Payment.provider == provider,
+            or_(Payment.provider_payment_id.in_(refs), Payment.provider_reference.in_(refs)),
+        )
+        return await self.session.scalar(query.with_for_update() if lock else query.limit(1))
+
+    async def payments_for_order(self, shop_id: uuid.UUID, order_id: uuid.UUID) -> list[Payment]:
+        rows = await self.session.scalars(
+            select(Payment)
+            .where(Payment.shop_id == shop_id, Payment.order_id == order_id)
+            .order_by(Payment.created_at, Payment.id)
+        )
+        return list(rows)
+
+    async def applied_payment(
+        self, shop_id: uuid.UUID, order_id: uuid.UUID, *, lock: bool = False
+    ) -> Payment | None:
+        """The payment whose money the order took (at most one)."""
+        query = select(Payment).where(
+            Payment.shop_id == shop_id, Payment.order_id == order_id, Payment.applied.is_(True)
+        )
+        return await self.session.scalar(query.with_for_update() if lock else query)
+
+    async def payments_to_settle(
+        self, captured: Sequence[str], *, before: datetime, limit: int
+    ) -> list[Payment]:
+        """Waiting for capture, or flagged money not yet refunded: the follow-up task's work."""
+        flagged = (
+            Payment.flag.is_not(None)
+            & Payment.applied.is_(False)
+            & Payment.status.in_(captured)
+            & (Payment.amount_refunded < Payment.amount_captured)
+        )
+        rows = await self.session.scalars(
+            select(Payment)
+            .where(
+                or_(Payment.status == "waiting_for_capture", flagged), Payment.updated_at <= before
+            )
+            .order_by(Payment.updated_at)
+            .limit(limit)
+        )
+        return list(rows)
+
+    # -- refunds ---------------------------------------------------------------------------
+    async def refund(self, refund_id: uuid.UUID, *, shop_id: uuid.UUID) -> Refund | None:
+        return await self.session.scalar(
+            select(Refund).where(Refund.id == refund_id, Refund.shop_id == shop_id)
+        )
+
+    async def refund_by_provider_id(
+        self, shop_id: uuid.UUID, provider: str, provider_refund_id: str
+    ) -> Refund | None:
+        return await self.session.scalar(
+            select(Refund).where(
+                Refund.shop_id == shop_id,
+                Refund.provider == provider,
+                Refund.provider_refund_id == provider_refund_id,
+            )
+        )
+
+    async def refunds_of_payment(self, payment_id: uuid.UUID) -> list[Refund]:
+        rows = await self.session.scalars(
+            select(Refund)
+            .where(Refund.payment_id == payment_id)
+            .order_by(Refund.created_at, Refund.id)
+        )
+        return list(rows)
+
+    async def refunds_for_order(self, shop_id: uuid.UUID, order_id: uuid.UUID) -> list[Refund]:
+        rows = await self.session.scalars(
+            select(Refund)
+            .where(Refund.shop_id == shop_id, Refund.order_id == order_id)
+            .order_by(Refund.created_at, Refund.id)
+        )
+        return list(rows)
+
+    # -- ledger ----------------------------------------------------------------------------
+    async def ledger(self, shop_id: uuid.UUID, order_id: uuid.UUID) -> list[LedgerEntry]:
+        rows = await self.session.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.shop_id == shop_id, LedgerEntry.order_id == order_id)
+            .order_by(LedgerEntry.created_at, LedgerEntry.id)
+        )
+        return list(rows)
+
+    # -- webhooks --------------------------------------------------------------------------
+    async def claim_webhook(self, values: dict[str, Any]) -> uuid.UUID | None:
+        """Insert the webhook row unless (shop, provider, event id) exists; its id, or None."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        statement = (
+            module.insert(WebhookEvent)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["shop_id", "provider", "provider_event_id"])
+            .returning(WebhookEvent.id)
+        )
+        return await self.session.scalar(statement)
+
+    async def webhook_by_event_id(
+        self, shop_id: uuid.UUID, provider: str, event_id: str
+    ) -> WebhookEvent | None:
+        return await self.session.scalar(
+            select(WebhookEvent).where(
+                WebhookEvent.shop_id == shop_id,
+                WebhookEvent.provider == provider,
+                WebhookEvent.provider_event_id == event_id,
+            )
+        )
+
+    async def webhook(self, webhook_id: uuid.UUID, *, lock: bool = False) -> WebhookEvent | None:
+        query = select(WebhookEvent).where(WebhookEvent.id == webhook_id)
+        return await self.session.scalar(query.with_for_update() if lock else query)
+
+    async def claim_processing(self, webhook_id: uuid.UUID, *, done: Collection[str]) -> bool:
+        """Take the row for processing (its row lock until commit) unless already finished."""
+        claimed = await self.session.scalar(
+            update(WebhookEvent)
+            .where(WebhookEvent.id == webhook_id, WebhookEvent.status.not_in(done))
+            .values(status="processing")
+            .returning(WebhookEvent.id)
+        )
+        return claimed is not None
+
+    async def mark_webhook(
+        self, webhook_id: uuid.UUID, *, only_unverified: bool = False,
+        unless_status: Collection[str] = (), **values: Any,
+    ) -> None:  # fmt: skip
+        """Update the row, but never a verified one (`only_unverified`) or a finished one."""
+        statement = update(WebhookEvent).where(WebhookEvent.id == webhook_id).values(**values)
+        if only_unverified:
+            statement = statement.where(WebhookEvent.verified.is_(False))
+        if unless_status:
+            statement = statement.where(WebhookEvent.status.not_in(unless_status))
+        await self.session.execute(statement)
+
+    async def parked_webhooks(
+        self, shop_id: uuid.UUID, provider: str, payment_id: uuid.UUID, refs: Sequence[str]
+    ) -> list[WebhookEvent]:
+        match = WebhookEvent.payment_id == payment_id
+        if refs:
+            match = or_(match, WebhookEvent.subject_ref.in_(refs))
+        rows = await self.session.scalars(
+            select(WebhookEvent)
+            .where(
+                WebhookEvent.shop_id == shop_id,
+                WebhookEvent.provider == provider,
+                WebhookEvent.status == "parked",
+                match,
+            )
+            .order_by(WebhookEvent.received_at, WebhookEvent.id)
+            .with_for_update()
+        )
+        return list(rows)

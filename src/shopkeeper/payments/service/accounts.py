@@ -1,0 +1,144 @@
+"""Gateway accounts: a shop's credentials per provider, validated, encrypted, shown masked."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopkeeper import audit
+from shopkeeper.kit.crypto import SecretBox
+from shopkeeper.payments.errors import GatewayDisabled, GatewayNotConfigured, InvalidGatewayConfig
+from shopkeeper.payments.models import GatewayAccount
+from shopkeeper.payments.providers import DEFAULT_PROVIDER, provider_class, sandbox
+from shopkeeper.payments.providers.base import GatewayCredentials
+from shopkeeper.payments.repository import PaymentsRepository
+from shopkeeper.payments.schemas import GatewayRead, GatewayUpdate
+from shopkeeper.settings import Settings
+from shopkeeper.shops import ShopAccess
+
+MASK = "••••"
+
+
+def mask(value: Any) -> str:
+    """A secret as staff may see it: only its last four characters."""
+    text = str(value)
+    return MASK + text[-4:] if len(text) > 12 else MASK
+
+
+def _masked(provider: str, config: dict[str, Any]) -> dict[str, Any]:
+    secret = provider_class(provider).secret_fields
+    return {k: (mask(v) if k in secret and v else v) for k, v in config.items()}
+
+
+def webhook_url(settings: Settings, shop_slug: str, provider: str) -> str:
+    base = (settings.public_url or "").rstrip("/")
+    return f"{base}/api/v1/shops/{shop_slug}/payments/webhooks/{provider}"
+
+
+def _read(
+    row: GatewayAccount, config: dict[str, Any], settings: Settings, slug: str
+) -> GatewayRead:
+    return GatewayRead(
+        provider=row.provider,
+        enabled=row.enabled,
+        config=_masked(row.provider, config),
+        webhook_url=webhook_url(settings, slug, row.provider),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _decrypt(secrets: SecretBox, row: GatewayAccount) -> dict[str, Any]:
+    config: dict[str, Any] = json.loads(secrets.decrypt(row.config_encrypted))
+    return config
+
+
+def _validated(provider: str, merged: dict[str, Any]) -> dict[str, Any]:
+    """The provider's own model checks the fields; messages name fields, never echo values."""
+    try:
+        model = provider_class(provider).config_model.model_validate(merged)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidGatewayConfig(f"Invalid {provider} configuration: {problems}") from None
+    return model.model_dump(mode="json")
+
+
+async def get_gateway(
+    session: AsyncSession, *, access: ShopAccess, provider: str, secrets: SecretBox,
+    settings: Settings,
+) -> GatewayRead:  # fmt: skip
+    """The shop's account for `provider`, secrets masked."""
+    provider_class(provider)
+    row = await PaymentsRepository(session).account(access.shop.id, provider)
+    if row is None:
+        raise GatewayNotConfigured(provider)
+    return _read(row, _decrypt(secrets, row), settings, access.shop.slug)
+
+
+async def put_gateway(
+    session: AsyncSession, *, access: ShopAccess, provider: str, data: GatewayUpdate,
+    secrets: SecretBox, settings: Settings, now: datetime,
+) -> GatewayRead:  # fmt: skip
+    """Create or replace the account; secret fields left out keep their stored values."""
+    provider_class(provider)
+    repo = PaymentsRepository(session)
+    row = await repo.account(access.shop.id, provider)
+    stored = _decrypt(secrets, row) if row is not None else {}
+    if row is None and provider == "sandbox":
+        stored = sandbox.new_config()
+    config = _validated(provider, {**stored, **data.config})
+    before = _read(row, stored, settings, access.shop.slug) if row is not None else None
+    if row is None:
+        row = repo.add(GatewayAccount(shop_id=access.shop.id, provider=provider, created_at=now))
+    row.config_encrypted = secrets.encrypt(json.dumps(config))
+    row.enabled = data.enabled
+    row.updated_at = now
+    await session.flush()
+    after = _read(row, config, settings, access.shop.slug)
+    await audit.record(
+        session, actor=access.actor, shop_id=access.shop.id, action="payments.gateway_updated",
+        target_type="payment_gateway", target_id=provider,
+        before=before.model_dump(mode="json") if before else None,
+        after=after.model_dump(mode="json"), now=now,
+    )  # fmt: skip
+    return after
+
+
+async def credentials(
+    session: AsyncSession, *, shop_id: uuid.UUID, provider: str, secrets: SecretBox,
+    now: datetime, create_sandbox: bool = False,
+) -> GatewayCredentials:  # fmt: skip
+    """The decrypted, enabled account; the sandbox account is made on first use when asked."""
+    repo = PaymentsRepository(session)
+    row = await repo.account(shop_id, provider)
+    if row is None and create_sandbox and provider == DEFAULT_PROVIDER:
+        row = await _create_sandbox(session, shop_id=shop_id, secrets=secrets, now=now)
+    if row is None:
+        raise GatewayNotConfigured(provider)
+    if not row.enabled:
+        raise GatewayDisabled(provider)
+    return GatewayCredentials(shop_id=shop_id, provider=provider, config=_decrypt(secrets, row))
+
+
+async def _create_sandbox(
+    session: AsyncSession, *, shop_id: uuid.UUID, secrets: SecretBox, now: datetime
+) -> GatewayAccount | None:
+    """The shop's sandbox account with a fresh secret (or the one a concurrent request made)."""
+    row = GatewayAccount(
+        shop_id=shop_id, provider=DEFAULT_PROVIDER, enabled=True, created_at=now, updated_at=now,
+        config_encrypted=secrets.encrypt(json.dumps(sandbox.new_config())),
+    )  # fmt: skip
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return await PaymentsRepository(session).account(shop_id, DEFAULT_PROVIDER)
+    return row
