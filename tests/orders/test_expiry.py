@@ -51,7 +51,7 @@ async def test_expiry_cancels_unpaid_orders_and_releases_stock_and_codes(
     assert (await _read(container, stale)).state == "pending"
 
     clock.advance(minutes=2)  # the first order is now 61 minutes old
-    assert await run_due_jobs(container) == ["orders.expire_unpaid"]
+    assert "orders.expire_unpaid" in await run_due_jobs(container)
     expired = await _read(container, stale)
     assert (expired.state, expired.cancel_reason) == ("cancelled", "expired")
     assert expired.cancelled_at == clock.now()
