@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 
@@ -99,15 +100,7 @@ def _against(env: dict[str, str], name: str, url: str, *, workers: int) -> Run:
 
 async def _seed(env: dict[str, str], url: str) -> tuple[str, list[tuple[bytes, dict[str, str]]]]:
     """A shop, a product, ORDERS pending orders with sandbox payments, their signed webhooks."""
-    from shopkeeper import catalog, identity, orders, shops
-    from shopkeeper.audit import Actor
     from shopkeeper.bootstrap import build_container
-    from shopkeeper.catalog import PriceIn, ProductCreate
-    from shopkeeper.db import unit_of_work
-    from shopkeeper.payments.providers import build_provider, sandbox
-    from shopkeeper.payments.schemas import PaymentCreate
-    from shopkeeper.payments.service.accounts import credentials
-    from shopkeeper.payments.service.starting import open_payment, record_start
     from shopkeeper.settings import load_settings
 
     settings = load_settings(
@@ -117,6 +110,23 @@ async def _seed(env: dict[str, str], url: str) -> tuple[str, list[tuple[bytes, d
         public_url="https://bench.example",
     )
     container = build_container(settings)
+    try:
+        shop, variant_id = await _seed_shop(container)
+        payments = []
+        for batch in range(0, ORDERS, 100):
+            payments += await _seed_payments(container, shop, variant_id, min(100, ORDERS - batch))
+        deliveries = await _signed(container, shop.id, payments)
+    finally:
+        await container.close()
+    return shop.slug, deliveries + random.Random(7).sample(deliveries, DUPLICATES)
+
+
+async def _seed_shop(container: Any) -> tuple[Any, uuid.UUID]:
+    from shopkeeper import catalog, identity, shops
+    from shopkeeper.audit import Actor
+    from shopkeeper.catalog import PriceIn, ProductCreate
+    from shopkeeper.db import unit_of_work
+
     actor, now = Actor.system("bench"), container.clock.now()
     async with unit_of_work(container.sessions) as session:
         admin = await identity.create_user(
@@ -127,84 +137,98 @@ async def _seed(env: dict[str, str], url: str) -> tuple[str, list[tuple[bytes, d
             is_superuser=True,
             now=now,
         )
-        shop = await shops.create_shop(
-            session,
-            data=shops.ShopCreate(
-                slug=f"bench-{uuid.uuid4().hex[:6]}", name="Bench", currency="EUR", timezone="UTC"
-            ),
-            creator=admin,
-            actor=actor,
-            now=now,
+        data = shops.ShopCreate(
+            slug=f"bench-{uuid.uuid4().hex[:6]}", name="Bench", currency="EUR", timezone="UTC"
         )
-        product = await catalog.create_product(
-            session,
-            shop_id=shop.id,
-            data=ProductCreate(
-                kind="digital",
-                name="Ticket",
-                published=True,
-                prices=[PriceIn(currency="EUR", amount=1000)],
-            ),
-            actor=actor,
-            now=now,
+        shop = await shops.create_shop(session, data=data, creator=admin, actor=actor, now=now)
+        product = ProductCreate(
+            kind="digital",
+            name="Ticket",
+            published=True,
+            prices=[PriceIn(currency="EUR", amount=1000)],
         )
-    payments: list[tuple[uuid.UUID, int]] = []
-    provider = build_provider("sandbox", settings)
-    for batch in range(0, ORDERS, 100):
-        async with unit_of_work(container.sessions) as session:
-            for _ in range(min(100, ORDERS - batch)):
-                order = await orders.place_order(
-                    session,
-                    shop_id=shop.id,
-                    customer_id=None,
-                    currency="EUR",
-                    items=[orders.OrderItemIn(variant_id=product.variants[0].id, quantity=1)],
-                    promo_code=None,
-                    source="bench",
-                    now=now,
-                )
-                request, account = await open_payment(
-                    session,
-                    shop=shop,
-                    order_id=order.id,
-                    data=PaymentCreate(),
-                    settings=settings,
-                    secrets=container.secrets,
-                    actor=actor,
-                    now=now,
-                )
-                start = await provider.create_payment(
-                    account, request, idempotency_key=str(request.payment_id)
-                )
-                await record_start(
-                    session,
-                    shop_id=shop.id,
-                    payment_id=request.payment_id,
-                    start=start,
-                    error=None,
-                    now=now,
-                )
-                payments.append((request.payment_id, order.total))
+        made = await catalog.create_product(
+            session, shop_id=shop.id, data=product, actor=actor, now=now
+        )
+    return shop, made.variants[0].id
+
+
+async def _seed_payments(
+    container: Any, shop: Any, variant_id: uuid.UUID, count: int
+) -> list[tuple[uuid.UUID, int]]:
+    """`count` pending orders, each with a started sandbox payment, in one transaction."""
+    from shopkeeper.db import unit_of_work
+
     async with unit_of_work(container.sessions) as session:
-        sandbox_account = await credentials(
-            session, shop_id=shop.id, provider="sandbox", secrets=container.secrets, now=now
+        return [
+            await _order_with_payment(session, container, shop, variant_id) for _ in range(count)
+        ]
+
+
+async def _order_with_payment(
+    session: Any, container: Any, shop: Any, variant_id: uuid.UUID
+) -> tuple[uuid.UUID, int]:
+    from shopkeeper import orders
+    from shopkeeper.audit import Actor
+    from shopkeeper.payments.providers import build_provider
+    from shopkeeper.payments.schemas import PaymentCreate
+    from shopkeeper.payments.service.starting import open_payment, record_start
+
+    actor, now = Actor.system("bench"), container.clock.now()
+    item = orders.OrderItemIn(variant_id=variant_id, quantity=1)
+    order = await orders.place_order(
+        session,
+        shop_id=shop.id,
+        customer_id=None,
+        currency="EUR",
+        items=[item],
+        promo_code=None,
+        source="bench",
+        now=now,
+    )
+    request, account = await open_payment(
+        session,
+        shop=shop,
+        order_id=order.id,
+        data=PaymentCreate(),
+        settings=container.settings,
+        secrets=container.secrets,
+        actor=actor,
+        now=now,
+    )
+    provider = build_provider("sandbox", container.settings)
+    start = await provider.create_payment(account, request, idempotency_key=str(request.payment_id))
+    await record_start(
+        session, shop_id=shop.id, payment_id=request.payment_id, start=start, error=None, now=now
+    )
+    return request.payment_id, order.total
+
+
+async def _signed(
+    container: Any, shop_id: uuid.UUID, payments: list[tuple[uuid.UUID, int]]
+) -> list[tuple[bytes, dict[str, str]]]:
+    """Each payment's success webhook, signed now (within the 300 s tolerance when sent)."""
+    from shopkeeper.db import unit_of_work
+    from shopkeeper.payments.providers import sandbox
+    from shopkeeper.payments.service.accounts import credentials
+
+    now = container.clock.now()
+    async with unit_of_work(container.sessions) as session:
+        account = await credentials(
+            session, shop_id=shop_id, provider="sandbox", secrets=container.secrets, now=now
         )
-    await container.close()
-    secret = str(sandbox_account.config["webhook_secret"])
-    signed_at = container.clock.now()  # verified within the 300 s tolerance
-    deliveries = [
+    secret = str(account.config["webhook_secret"])
+    return [
         sandbox.webhook(
             secret,
             kind="payment.succeeded",
-            payment_id=pid,
+            payment_id=payment_id,
             amount=total,
             currency="EUR",
-            now=signed_at,
+            now=now,
         )
-        for pid, total in payments
+        for payment_id, total in payments
     ]
-    deliveries += random.Random(7).sample(deliveries, DUPLICATES)
-    return shop.slug, deliveries
 
 
 async def _check(env: dict[str, str], url: str) -> tuple[int, int]:

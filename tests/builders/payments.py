@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from httpx import AsyncClient, Response
@@ -17,11 +19,13 @@ from sqlalchemy import select
 from shopkeeper import orders
 from shopkeeper.bootstrap import Container
 from shopkeeper.db import unit_of_work
+from shopkeeper.kit.clock import FrozenClock
 from shopkeeper.orders import OrderRead
 from shopkeeper.payments.models import GatewayAccount, LedgerEntry, Payment
 from shopkeeper.shops import ShopRead
 from tests.builders.orders import create_sellable, place_order
 from tests.builders.staff import Staff
+from tests.fakes.sandbox import webhook as sandbox_webhook
 
 
 async def pending_order(
@@ -143,3 +147,86 @@ async def assert_ledger_balanced(container: Container, *, shop: ShopRead) -> Non
                 and any(e.payment_id == p.id for p in applied)
             )
             assert booked == order.amount_paid - order.amount_refunded >= 0, (order, booked)
+
+
+async def read(client: AsyncClient, staff: Staff, url: str) -> Any:
+    """GET a payments resource as `staff` (200 expected)."""
+    response = await client.get(url, headers=staff.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@dataclass
+class SandboxCase:
+    """A pending order with a started sandbox payment, and the means to post its webhooks."""
+
+    container: Container
+    client: AsyncClient
+    shop: ShopRead
+    staff: Staff
+    clock: FrozenClock
+    order: OrderRead
+    payment: dict[str, Any]
+    secret: str
+
+    @property
+    def payment_id(self) -> str:
+        return str(self.payment["payment_id"])
+
+    def hook(
+        self,
+        kind: str,
+        *,
+        amount: int | None = None,
+        refund_id: str | None = None,
+        secret: str | None = None,
+        at: datetime | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
+        return sandbox_webhook(
+            secret or self.secret,
+            kind,
+            payment_id=self.payment_id,
+            currency=self.order.currency,
+            amount=self.order.total if amount is None else amount,
+            at=at or self.clock.now(),
+            refund_id=refund_id,
+        )
+
+    async def send(
+        self, hook: tuple[bytes, dict[str, str]], shop: ShopRead | None = None
+    ) -> Response:
+        body, headers = hook
+        return await deliver(
+            self.client, shop=shop or self.shop, provider="sandbox", body=body, headers=headers
+        )
+
+    async def post(self, kind: str, **options: Any) -> Response:
+        return await self.send(self.hook(kind, **options))
+
+    async def order_now(self) -> OrderRead:
+        return await get_order(self.container, shop=self.shop, order_id=self.order.id)
+
+    async def ledger(self) -> dict[str, Any]:
+        url = f"/api/v1/shops/{self.shop.slug}/orders/{self.order.id}/ledger"
+        result: dict[str, Any] = await read(self.client, self.staff, url)
+        return result
+
+    async def payment_now(self) -> dict[str, Any]:
+        url = f"/api/v1/shops/{self.shop.slug}/payments/{self.payment_id}"
+        result: dict[str, Any] = await read(self.client, self.staff, url)
+        return result
+
+
+async def sandbox_case(
+    container: Container,
+    client: AsyncClient,
+    *,
+    shop: ShopRead,
+    staff: Staff,
+    clock: FrozenClock,
+    price: int = 1500,
+) -> SandboxCase:
+    order = await pending_order(container, shop=shop, price=price)
+    payment = await start(client, shop=shop, staff=staff, order_id=order.id)
+    secret = await sandbox_secret(container, shop=shop)
+    return SandboxCase(container, client, shop, staff, clock, order, payment, secret)

@@ -74,6 +74,7 @@ class FakeStripe:
     secret_key: str = SECRET_KEY
     webhook_secret: str = WEBHOOK_SECRET
     include_refunds: bool = False  # API ≥ 2022-11-15 does not expand charge.refunds
+    down: bool = False  # answer every request 503, as during an outage
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     charges: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -97,6 +98,8 @@ class FakeStripe:
     async def _call(
         self, request: Request, handler: Callable[[dict[str, Any]], Any]
     ) -> JSONResponse:
+        if self.down:
+            return _error(503, "api_error", "Stripe is temporarily unavailable")
         if request.headers.get("authorization") != f"Bearer {self.secret_key}":
             return _error(401, "invalid_request_error", "Invalid API Key provided")
         params = decode_form(await request.body())
@@ -243,7 +246,8 @@ class FakeStripe:
         return self.event("payment_intent.payment_failed", intent)
 
     def _intent(self, session: dict[str, Any], status: str) -> dict[str, Any]:
-        metadata = session["_intent_metadata"] or session["_subscription_metadata"]
+        # a subscription's invoice PaymentIntent does not carry the subscription's metadata
+        metadata = session["_intent_metadata"]
         intent = {
             "id": _id("pi"),
             "object": "payment_intent",
@@ -285,6 +289,14 @@ class FakeStripe:
         if self.include_refunds:
             charge["refunds"] = {"object": "list", "data": refunds, "has_more": False}
         return self.event("charge.refunded", charge)
+
+    def refund_in_dashboard_intent(self, intent_id: str, amount: int) -> Delivery:
+        """A dashboard refund of a PaymentIntent's charge (a subscription invoice's, say)."""
+        charge = self.charges[self.intents[intent_id]["latest_charge"]]
+        self._refund(charge, amount, {})
+        public = dict(charge)
+        public.pop("_refunds")
+        return self.event("charge.refunded", public)
 
     def refund_in_dashboard(self, session_id: str, amount: int) -> Delivery:
         self._refund(self.charge_of(session_id), amount, {})

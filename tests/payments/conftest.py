@@ -13,6 +13,7 @@ from shopkeeper.kit.clock import FrozenClock
 from shopkeeper.settings import Settings
 from shopkeeper.shops import ShopRead
 from tests.builders.fixtures import container
+from tests.builders.payments import SandboxCase, sandbox_case
 from tests.builders.staff import Staff, shop_with_owner
 from tests.fakes.server import serve
 from tests.fakes.stripe import FakeStripe
@@ -60,3 +61,13 @@ class ShopOwner:
 async def shop_owner(container, client: AsyncClient) -> ShopOwner:  # type: ignore[no-untyped-def]
     shop, owner = await shop_with_owner(container, client)
     return ShopOwner(shop, owner)
+
+
+@pytest.fixture
+async def case(
+    container, client: AsyncClient, shop_owner: ShopOwner, clock: FrozenClock
+) -> SandboxCase:  # type: ignore[no-untyped-def]
+    """A pending 15.00 EUR order with a started sandbox payment."""
+    return await sandbox_case(
+        container, client, shop=shop_owner.shop, staff=shop_owner.owner, clock=clock
+    )

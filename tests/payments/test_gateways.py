@@ -61,9 +61,11 @@ async def test_secrets_left_out_are_kept_and_the_change_is_audited_masked(
     assert row is not None
     stored = container.secrets.decrypt(row.config_encrypted)
     assert SECRET_KEY in stored and "whsec_rotated9876543210" in stored
-    assert len(entries) == 2 and entries[1].after is not None and entries[1].before is not None
-    assert entries[1].after["config"]["webhook_secret"] == "••••3210"
-    assert SECRET_KEY not in str(entries[0].after) + str(entries[1].after)
+    created, updated = sorted(entries, key=lambda e: e.before is not None)  # same frozen time
+    assert created.before is None and updated.before is not None and updated.after is not None
+    assert updated.before["config"]["webhook_secret"] == "••••cdef"
+    assert updated.after["config"]["webhook_secret"] == "••••3210"
+    assert SECRET_KEY not in str(created.after) + str(updated.before) + str(updated.after)
 
 
 async def test_invalid_configuration_names_fields_without_echoing_values(
@@ -156,3 +158,39 @@ async def test_payments_need_a_pending_order_and_a_reachable_return(container, c
         headers=viewer.headers,
     )
     assert denied.status_code == 403
+
+
+async def test_without_a_public_url_external_providers_need_a_return_url(
+    database_url, gateways, clock
+):
+    from httpx import ASGITransport, AsyncClient
+
+    from shopkeeper.app import create_app
+    from shopkeeper.bootstrap import build_container
+    from tests.builders.staff import shop_with_owner
+    from tests.conftest import make_settings
+
+    own = build_container(
+        make_settings(database_url, stripe_api_url=gateways.stripe_url), clock=clock
+    )
+    transport = ASGITransport(app=create_app(container=own), client=("127.0.0.1", 50000))
+    try:
+        async with AsyncClient(transport=transport, base_url="http://testserver") as plain:
+            shop, owner = await shop_with_owner(own, plain)
+            await configure(plain, shop=shop, staff=owner, provider="stripe", config=STRIPE)
+            order = await pending_order(own, shop=shop)
+            url = f"/api/v1/shops/{shop.slug}/orders/{order.id}/payments"
+            refused = await plain.post(url, json={"provider": "stripe"}, headers=owner.headers)
+            assert refused.status_code == 422 and refused.json()["error"] == "ReturnUrlRequired"
+            given = await plain.post(
+                url,
+                json={"provider": "stripe", "return_url": "https://x.example/r"},
+                headers=owner.headers,
+            )
+            assert given.status_code == 201
+            sandbox = await start(
+                plain, shop=shop, staff=owner, order_id=(await pending_order(own, shop=shop)).id
+            )
+            assert sandbox["redirect_url"] == f"/pay/{sandbox['payment_id']}"
+    finally:
+        await own.close()

@@ -277,3 +277,25 @@ async def test_a_stripe_refusal_is_a_clear_gateway_error(container, client, shop
         )
     ).json()
     assert [p["status"] for p in payments] == ["failed"]
+
+
+async def test_a_subscription_refund_parked_under_an_unknown_intent_is_applied_once_learned(
+    container, client, shop_owner, gateways
+):
+    order, _payment, session_id = await _checkout(
+        container, client, shop_owner, gateways, kind="plan", recurring=True
+    )
+    invoice_paid, session_completed = gateways.stripe.complete(session_id)
+    intent = next(iter(gateways.stripe.intents))  # the first invoice's PaymentIntent
+    refunded = gateways.stripe.refund_in_dashboard_intent(intent, 900)
+
+    assert (await _send(client, shop_owner, refunded)).json()["status"] == "parked"
+    assert (await _send(client, shop_owner, session_completed)).json()["status"] == "processed"
+    assert (
+        await get_order(container, shop=shop_owner.shop, order_id=order.id)
+    ).amount_refunded == 0
+    await _send(client, shop_owner, invoice_paid)  # names the PaymentIntent: the refund applies
+
+    final = await get_order(container, shop=shop_owner.shop, order_id=order.id)
+    assert (final.state, final.amount_refunded) == ("partially_refunded", 900)
+    await assert_ledger_balanced(container, shop=shop_owner.shop)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopkeeper.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
+from shopkeeper.errors import AppError, Conflict, NotFound, ServiceUnavailable, Unprocessable
 from shopkeeper.payments.providers.base import (
     GatewayError,
     ProviderNotSupported,
@@ -72,6 +72,13 @@ class RefundsNotSupported(Conflict):
         super().__init__(f"{provider} payments cannot be refunded through the API")
 
 
+class WebhookTooLarge(AppError):
+    status_code = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"A webhook body may be at most {limit} bytes")
+
+
 class WebhookProcessingFailed(ServiceUnavailable):
     """We stored the webhook but could not process it now; the provider should retry."""
 
@@ -94,4 +101,5 @@ __all__ = [
     "WebhookMalformed",
     "WebhookProcessingFailed",
     "WebhookSignatureInvalid",
+    "WebhookTooLarge",
 ]

@@ -199,3 +199,13 @@ class PaymentsRepository:
             .with_for_update()
         )
         return list(rows)
+
+    async def parked_before(self, before: datetime, limit: int) -> list[WebhookEvent]:
+        rows = await self.session.scalars(
+            select(WebhookEvent)
+            .where(WebhookEvent.status == "parked", WebhookEvent.received_at <= before)
+            .order_by(WebhookEvent.received_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)

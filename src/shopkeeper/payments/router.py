@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from shopkeeper.deps import ContainerDep, SessionDep
 from shopkeeper.payments import flows
+from shopkeeper.payments.errors import WebhookTooLarge
 from shopkeeper.payments.schemas import (
     GatewayRead,
     GatewayUpdate,
@@ -34,6 +35,7 @@ ManageSettings = Annotated[ShopAccess, require("settings.manage")]
 ReadPayments = Annotated[ShopAccess, require("payments.read")]
 WriteOrders = Annotated[ShopAccess, require("orders.write")]
 RefundOrders = Annotated[ShopAccess, require("orders.refund")]
+MAX_WEBHOOK_BYTES = 512 * 1024  # providers send a few KB; more is not a notification
 
 
 class WebhookAck(BaseModel):
@@ -124,8 +126,11 @@ async def receive_webhook(
     shop: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> WebhookAck:  # fmt: skip
     """A provider's notification: stored, verified, processed (401 forged, 200 duplicate)."""
+    body = await request.body()
+    if len(body) > MAX_WEBHOOK_BYTES:
+        raise WebhookTooLarge(MAX_WEBHOOK_BYTES)
     outcome = await flows.receive_webhook(
-        container, shop_slug=shop, provider_name=provider, body=await request.body(),
+        container, shop_slug=shop, provider_name=provider, body=body,
         headers=dict(request.headers), remote_ip=request.client.host if request.client else None,
     )  # fmt: skip
     return WebhookAck(status=outcome.status, duplicate=outcome.duplicate)

@@ -19,7 +19,7 @@ from shopkeeper.payments.repository import PaymentsRepository
 from shopkeeper.payments.schemas import CAPTURED, PaymentStatus
 from shopkeeper.payments.service.accounts import credentials
 from shopkeeper.payments.service.refunds import handle, open_automatic_refund
-from shopkeeper.payments.service.settlement import FollowUp, record_events
+from shopkeeper.payments.service.settlement import FollowUp, record_events, retry_parked
 
 log = structlog.get_logger(__name__)
 # Leave fresh work to the request that created it; the task picks up what is older.
@@ -88,7 +88,8 @@ async def refund_automatically(
 
 
 async def settle_due(container: Container, now: datetime) -> int:
-    """Retry what is still open: authorisations to capture, flagged money to refund."""
+    """Retry what is still open: authorisations to capture, flagged money to refund, parked
+    webhooks whose payment has been captured meanwhile."""
     captured = [s.value for s in CAPTURED]
     async with transaction(container) as session:
         rows = await PaymentsRepository(session).payments_to_settle(
@@ -97,7 +98,11 @@ async def settle_due(container: Container, now: datetime) -> int:
         due = [(p.shop_id, FollowUp(_action(p.status), p.id)) for p in rows]
     for shop_id, follow_up in due:
         await run_follow_ups(container, shop_id=shop_id, follow_ups=[follow_up])
-    return len(due)
+    async with transaction(container) as session:
+        unparked = await retry_parked(
+            session, before=now - SETTLE_AFTER, limit=SETTLE_BATCH, now=now
+        )
+    return len(due) + unparked
 
 
 def _action(status: str) -> Literal["capture", "refund"]:

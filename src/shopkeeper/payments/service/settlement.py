@@ -30,7 +30,7 @@ from shopkeeper import bus, orders
 from shopkeeper.errors import Conflict, NotFound, Unprocessable
 from shopkeeper.kit.ids import new_id
 from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded, RefundSucceeded
-from shopkeeper.payments.models import LedgerEntry, Payment, Refund
+from shopkeeper.payments.models import LedgerEntry, Payment, Refund, WebhookEvent
 from shopkeeper.payments.providers.base import EventKind, PaymentEvent
 from shopkeeper.payments.repository import PaymentsRepository
 from shopkeeper.payments.schemas import CAPTURED, LedgerKind, PaymentStatus, RefundSource
@@ -66,7 +66,7 @@ class Settlement:
         self.repo = PaymentsRepository(session)
         self.shop_id, self.provider, self.now = shop_id, provider, now
         self.follow_ups: list[FollowUp] = []
-        self._unparked: set[uuid.UUID] = set()
+        self._unparked: set[tuple[object, ...]] = set()
 
     async def record(self, events: list[PaymentEvent]) -> Outcome:
         outcome = Outcome(follow_ups=self.follow_ups)
@@ -85,7 +85,10 @@ class Settlement:
         if payment is None:
             log.info("payments.fact_unmatched", kind=event.kind, refs=event.provider_refs)
             return ("parked" if event.kind is EventKind.REFUNDED else "ignored"), None
-        self._learn(payment, event)
+        if self._learn(payment, event):
+            await self.session.flush()  # later lookups by that id must find the payment
+            if PaymentStatus(payment.status) in CAPTURED:
+                await self._unpark(payment)  # facts parked under the id just learned
         if event.kind is EventKind.SUCCEEDED:
             return await self._capture(payment, event), payment
         if event.kind is EventKind.WAITING_FOR_CAPTURE:
@@ -103,13 +106,16 @@ class Settlement:
             self.shop_id, self.provider, event.provider_refs, lock=True
         )
 
-    def _learn(self, payment: Payment, event: PaymentEvent) -> None:
-        """Keep the provider's secondary id (it names the payment in later facts)."""
-        if event.reference and not payment.provider_reference:
-            if event.reference != payment.provider_payment_id:
-                payment.provider_reference = event.reference[:128]
+    def _learn(self, payment: Payment, event: PaymentEvent) -> bool:
+        """Keep the provider's secondary id (it names the payment in later facts); True if new."""
         if event.payment_method_id:
             payment.payment_method_id = event.payment_method_id[:128]
+        if not event.reference or payment.provider_reference:
+            return False
+        if event.reference == payment.provider_payment_id:
+            return False
+        payment.provider_reference = event.reference[:128]
+        return True
 
     # -- capture ---------------------------------------------------------------------------
     async def _capture(self, payment: Payment, event: PaymentEvent) -> Result:
@@ -137,6 +143,7 @@ class Settlement:
         return "processed"
 
     async def _pay_order(self, payment: Payment, amount: int) -> None:
+        payment.applied = True  # written with the capture, before the savepoint
         try:
             async with self.session.begin_nested():
                 await orders.mark_paid(
@@ -144,10 +151,8 @@ class Settlement:
                     payment_id=payment.id, amount=amount, now=self.now,
                 )  # fmt: skip
         except ORDER_REFUSALS as exc:
-            payment.flag = f"{exc.code}: {exc.detail}"[:300]
+            payment.applied, payment.flag = False, f"{exc.code}: {exc.detail}"[:300]
             log.warning("payments.money_not_applied", payment_id=str(payment.id), reason=exc.code)
-            return
-        payment.applied = True
 
     def _authorised(self, payment: Payment) -> Result:
         if payment.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED,
@@ -176,14 +181,20 @@ class Settlement:
 
     async def _unpark(self, payment: Payment) -> None:
         """Apply the facts that waited for this payment's capture."""
-        if payment.id in self._unparked:
-            return
-        self._unparked.add(payment.id)
         refs = [r for r in (payment.provider_payment_id, payment.provider_reference) if r]
+        if (payment.id, *refs) in self._unparked:
+            return
+        self._unparked.add((payment.id, *refs))
         for row in await self.repo.parked_webhooks(self.shop_id, self.provider, payment.id, refs):
-            results = [(await self.apply(PaymentEvent.from_json(e)))[0] for e in row.events or []]
-            if "parked" not in results:
-                row.status, row.processed_at, row.payment_id = "processed", self.now, payment.id
+            await self.retry(row)
+
+    async def retry(self, row: WebhookEvent) -> bool:
+        """Apply a parked webhook's facts again; True once none of them waits any more."""
+        results = [(await self.apply(PaymentEvent.from_json(e)))[0] for e in row.events or []]
+        if "parked" in results:
+            return False
+        row.status, row.processed_at = "processed", self.now
+        return True
 
     # -- refunds ---------------------------------------------------------------------------
     async def _refund_fact(self, payment: Payment, event: PaymentEvent) -> Result:
@@ -201,11 +212,12 @@ class Settlement:
         return "processed"
 
     async def _match_refund(self, payment: Payment, event: PaymentEvent) -> Refund | None:
+        """The refund a fact is about: ours by id, known by the provider's id, one of ours in
+        flight of the same amount, or else a new one made at the provider."""
         if event.our_refund_id is not None:
             ours = await self.repo.refund(event.our_refund_id, shop_id=self.shop_id)
             if ours is not None and ours.payment_id == payment.id:
-                ours.provider_refund_id = ours.provider_refund_id or event.refund_id
-                return ours
+                return await self._adopt(ours, event.refund_id)
         if event.refund_id is not None:
             known = await self.repo.refund_by_provider_id(
                 self.shop_id, self.provider, event.refund_id
@@ -215,17 +227,20 @@ class Settlement:
         if event.amount is None:
             return None
         for refund in await self.repo.refunds_of_payment(payment.id):
-            # one of ours still in flight: the provider answered before we stored its id
-            if (
-                refund.status == "pending"
-                and not refund.provider_refund_id
-                and refund.amount == event.amount
-            ):
-                refund.provider_refund_id = event.refund_id
-                return refund
-        return await self.new_refund(payment, amount=event.amount, source=RefundSource.PROVIDER,
-                               reason="refunded at the provider",
-                               provider_refund_id=event.refund_id)  # fmt: skip
+            # the provider answered before we stored its id for our request
+            in_flight = refund.status == "pending" and not refund.provider_refund_id
+            if in_flight and refund.amount == event.amount:
+                return await self._adopt(refund, event.refund_id)
+        return await self.new_refund(
+            payment, amount=event.amount, source=RefundSource.PROVIDER,
+            reason="refunded at the provider", provider_refund_id=event.refund_id,
+        )  # fmt: skip
+
+    async def _adopt(self, refund: Refund, provider_refund_id: str | None) -> Refund:
+        if provider_refund_id and not refund.provider_refund_id:
+            refund.provider_refund_id = provider_refund_id[:128]
+            await self.session.flush()  # later lookups by the provider's id must find it
+        return refund
 
     async def _reconcile_total(self, payment: Payment, total: int) -> Result:
         refunds = await self.repo.refunds_of_payment(payment.id)
@@ -237,13 +252,17 @@ class Settlement:
                 await self.complete_refund(payment, refund)
                 missing -= refund.amount
         if missing > 0:
-            extra = await self.new_refund(payment, amount=missing, source=RefundSource.PROVIDER,
-                                    reason="refunded at the provider")  # fmt: skip
+            extra = await self.new_refund(
+                payment, amount=missing, source=RefundSource.PROVIDER,
+                reason="refunded at the provider",
+            )  # fmt: skip
             await self.complete_refund(payment, extra)
         return "processed"
 
-    async def new_refund(self, payment: Payment, *, amount: int, source: RefundSource, reason: str,
-                   provider_refund_id: str | None = None) -> Refund:  # fmt: skip
+    async def new_refund(
+        self, payment: Payment, *, amount: int, source: RefundSource, reason: str,
+        provider_refund_id: str | None = None,
+    ) -> Refund:  # fmt: skip
         refund = Refund(
             id=new_id(), shop_id=self.shop_id, order_id=payment.order_id, payment_id=payment.id,
             provider=self.provider, status="pending", amount=amount, currency=payment.currency,
@@ -306,3 +325,15 @@ async def record_events(
 ) -> Outcome:  # fmt: skip
     """Apply verified facts (from a webhook, a re-read, or a bot update) in the caller's tx."""
     return await Settlement(session, shop_id=shop_id, provider=provider, now=now).record(events)
+
+
+async def retry_parked(
+    session: AsyncSession, *, before: datetime, limit: int, now: datetime
+) -> int:
+    """Parked webhooks older than `before`, applied again (a capture that taught us the
+    payment's id in a concurrent transaction may have missed them); how many got through."""
+    done = 0
+    for row in await PaymentsRepository(session).parked_before(before, limit):
+        settlement = Settlement(session, shop_id=row.shop_id, provider=row.provider, now=now)
+        done += await settlement.retry(row)
+    return done
