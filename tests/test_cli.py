@@ -81,6 +81,9 @@ def test_demo_creates_data_and_can_run_twice(env: dict[str, str], tmp_path: Path
     shops = scalar(env, "select count(*) from shop")
     customers = scalar(env, "select count(*) from identity_customer")
     assert shops == 5 and customers == 20
+    paid = "select count(*) from orders_order where state = 'paid'"
+    assert scalar(env, paid) == 5  # one sandbox sale per shop
+    assert scalar(env, "select count(*) from payments_payment where status = 'succeeded'") == 5
 
     second = run_cli(
         "demo", env={**demo_env, "SHOPKEEPER_ADMIN_PASSWORD": "second-password"}, cwd=tmp_path
@@ -88,6 +91,7 @@ def test_demo_creates_data_and_can_run_twice(env: dict[str, str], tmp_path: Path
     assert second.returncode == 0, second.stderr
     assert scalar(env, "select count(*) from shop") == shops
     assert scalar(env, "select count(*) from identity_customer") == customers
+    assert scalar(env, "select count(*) from orders_order") == 5
 
 
 def test_keygen_prints_usable_keys(env: dict[str, str], tmp_path: Path) -> None:

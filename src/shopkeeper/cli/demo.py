@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import identity, shops
 from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container, build_container
+from shopkeeper.cli.demo_sales import ensure_catalogue, ensure_paid_sale
 from shopkeeper.db import unit_of_work
 from shopkeeper.settings import Settings, get_settings
 
@@ -77,7 +78,7 @@ def demo(
 async def create_demo_data(settings: Settings, password: str) -> None:
     """Create (or refresh) the demo admin, shops, staff and customers."""
     container = build_container(settings)
-    steps = 1 + 2 * len(DEMO_SHOPS) + len(DEMO_STAFF)
+    steps = 1 + 4 * len(DEMO_SHOPS) + len(DEMO_STAFF)
     try:
         with Progress(transient=True) as progress:
             bar = progress.add_task("Creating demo data", total=steps)
@@ -96,6 +97,11 @@ async def create_demo_data(settings: Settings, password: str) -> None:
                 for shop in DEMO_SHOPS:
                     await _ensure_customers(session, shop.slug, container)
                     progress.advance(bar)
+            for shop in DEMO_SHOPS:
+                await ensure_catalogue(container, shop.slug)
+                progress.advance(bar)
+                await ensure_paid_sale(container, shop.slug)
+                progress.advance(bar)
     finally:
         await container.close()
 
