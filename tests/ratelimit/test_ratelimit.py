@@ -64,6 +64,21 @@ async def test_other_addresses_are_counted_apart(limited: Container) -> None:
         assert (await second.get("/api/v1/auth/me")).status_code == 401
 
 
+async def test_payment_webhooks_have_their_own_larger_budget(limited: Container) -> None:
+    """A gateway's burst is not cut at the API limit, and does not spend the API budget."""
+    from shopkeeper.ratelimit.middleware import WEBHOOK_LIMIT_FACTOR
+
+    hook = "/api/v1/shops/nowhere/payments/webhooks/stripe"
+    budget = LIMIT * WEBHOOK_LIMIT_FACTOR
+    async with _client(limited, "10.0.0.7") as gateway:
+        statuses = [(await gateway.post(hook, content=b"{}")).status_code for _ in range(budget)]
+        assert 429 not in statuses
+        over = await gateway.post(hook, content=b"{}")
+        assert over.status_code == 429
+        assert over.headers["x-ratelimit-limit"] == str(budget)
+        assert (await gateway.get("/api/v1/auth/me")).status_code == 401  # API budget untouched
+
+
 async def test_one_user_is_limited_across_addresses(limited: Container) -> None:
     user = await create_user(limited)
     async with _client(limited, "10.0.0.9") as anon:

@@ -16,6 +16,10 @@ from shopkeeper.ratelimit.stores import WINDOW_SECONDS, RateStore
 log = structlog.get_logger(__name__)
 
 EXEMPT_PREFIXES = ("/api/health", "/metrics", "/static/", "/favicon.ico")
+# Payment gateways send webhooks in bursts from a few addresses: they get their own, larger
+# per-IP budget (a flood of forged calls is still cut off before it fills the raw-webhook log).
+WEBHOOK_MARKER = "/payments/webhooks/"
+WEBHOOK_LIMIT_FACTOR = 10
 
 
 class RateLimitMiddleware:
@@ -36,24 +40,28 @@ class RateLimitMiddleware:
             return
         now = self.clock.now().timestamp()
         window = int(now // WINDOW_SECONDS)
+        keys, limit = self._keys_and_limit(scope)
         try:
-            counts = await self.store.hit(self._keys(scope), window)
+            counts = await self.store.hit(keys, window)
         except Exception:  # the limiter must never take the API down with it
             log.warning("ratelimit.store_failed", exc_info=True)
             counts = []
-        if counts and max(counts) > self.limit:
+        if counts and max(counts) > limit:
             retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-            await self._reject(send, retry_after)
+            await self._reject(send, retry_after, limit)
             return
         await self.app(scope, receive, send)
 
-    def _keys(self, scope: Scope) -> list[str]:
+    def _keys_and_limit(self, scope: Scope) -> tuple[list[str], int]:
         client = scope.get("client")
-        keys = [f"ip:{client[0] if client else 'unknown'}"]
+        ip = client[0] if client else "unknown"
+        if WEBHOOK_MARKER in scope["path"]:
+            return [f"hook-ip:{ip}"], self.limit * WEBHOOK_LIMIT_FACTOR
+        keys = [f"ip:{ip}"]
         caller = self._caller(scope)
         if caller:
             keys.append(caller)
-        return keys
+        return keys, self.limit
 
     def _caller(self, scope: Scope) -> str | None:
         for name, value in scope["headers"]:
@@ -68,11 +76,11 @@ class RateLimitMiddleware:
                 return f"user:{subject}" if subject else None
         return None
 
-    async def _reject(self, send: Send, retry_after: int) -> None:
+    async def _reject(self, send: Send, retry_after: int, limit: int) -> None:
         body = json.dumps(
             {
                 "error": "TooManyRequests",
-                "detail": f"Rate limit of {self.limit} requests per minute exceeded; "
+                "detail": f"Rate limit of {limit} requests per minute exceeded; "
                 f"retry in {retry_after} s",
             }
         ).encode()
@@ -80,7 +88,7 @@ class RateLimitMiddleware:
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"retry-after", str(retry_after).encode()),
-            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-limit", str(limit).encode()),
         ]
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body})
