@@ -1,7 +1,7 @@
 """Payment gateway adapters behind one port (`base.PaymentProvider`), found by name.
 
-sandbox (default, offline), stripe, yookassa. An adapter is built per use from settings and
-a `GatewayHttp` (tests may give one with their own transport via the container's extras).
+sandbox (default, offline), stripe, yookassa, payu, przelewy24. An adapter is built per use
+from settings and a `GatewayHttp` (tests may give one with their own transport via extras).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from typing import Any
 
 from shopkeeper.payments.providers.base import PaymentProvider, ProviderNotSupported
 from shopkeeper.payments.providers.http import GatewayHttp
+from shopkeeper.payments.providers.payu import PayUProvider
+from shopkeeper.payments.providers.przelewy24 import Przelewy24Provider
 from shopkeeper.payments.providers.sandbox import SandboxProvider
 from shopkeeper.payments.providers.stripe import StripeProvider
 from shopkeeper.payments.providers.yookassa import YooKassaProvider
@@ -18,6 +20,8 @@ from shopkeeper.settings import Settings
 DEFAULT_PROVIDER = "sandbox"
 PROVIDERS: dict[str, type[PaymentProvider]] = {
     SandboxProvider.name: SandboxProvider,
+    PayUProvider.name: PayUProvider,
+    Przelewy24Provider.name: Przelewy24Provider,
     StripeProvider.name: StripeProvider,
     YooKassaProvider.name: YooKassaProvider,
 }
