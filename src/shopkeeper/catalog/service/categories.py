@@ -18,7 +18,7 @@ from shopkeeper.catalog.errors import (
 )
 from shopkeeper.catalog.models import Category
 from shopkeeper.catalog.schemas import CategoryCreate, CategoryRead, CategoryUpdate
-from shopkeeper.catalog.service.common import first_free, flush
+from shopkeeper.catalog.service.common import first_free, flush, update_audited
 from shopkeeper.catalog.slugs import fallback_slug, slugify
 from shopkeeper.catalog.taxonomy_repository import TaxonomyRepository
 
@@ -124,24 +124,10 @@ async def update_category(
     slug = changes.get("slug")
     if slug is not None and await repo.category_slug_taken(shop_id, slug, exclude=category.id):
         raise SlugTaken(slug)
-    before = CategoryRead.model_validate(category)
-    for name, value in changes.items():
-        setattr(category, name, value)
-    category.updated_at = now
-    await flush(session)
-    read = CategoryRead.model_validate(category)
-    await audit.record(
-        session,
-        actor=actor,
-        shop_id=shop_id,
-        action="category.updated",
-        target_type="category",
-        target_id=category.id,
-        before=before.model_dump(),
-        after=read.model_dump(),
-        now=now,
-    )
-    return read
+    return await update_audited(
+        session, category, changes, read=CategoryRead, action="category.updated",
+        target_type="category", shop_id=shop_id, actor=actor, now=now,
+    )  # fmt: skip
 
 
 async def delete_category(

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper import audit
+from shopkeeper.audit import Actor
 from shopkeeper.catalog.errors import AlreadyExists, InvalidReference, SkuTaken
 from shopkeeper.catalog.repository import ProductRepository
 from shopkeeper.catalog.slugs import fallback_slug, numbered, slugify
 from shopkeeper.catalog.taxonomy_repository import TaxonomyRepository
 
 MAX_TRIES = 50
+ReadT = TypeVar("ReadT", bound=BaseModel)
 
 
 async def flush(session: AsyncSession) -> None:
@@ -26,6 +32,32 @@ async def flush(session: AsyncSession) -> None:
             raise
         what = next((w for w in ("sku", "slug", "code", "currency") if w in text), "value")
         raise AlreadyExists(f"That {what} was just taken by another change; retry") from exc
+
+
+async def update_audited(
+    session: AsyncSession,
+    row: Any,
+    changes: dict[str, Any],
+    *,
+    read: type[ReadT],
+    action: str,
+    target_type: str,
+    shop_id: uuid.UUID,
+    actor: Actor,
+    now: datetime,
+) -> ReadT:
+    """Apply validated `changes` to `row`, flush, and audit the before/after of its read model."""
+    before = read.model_validate(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    await flush(session)
+    after = read.model_validate(row)
+    await audit.record(
+        session, actor=actor, shop_id=shop_id, action=action, target_type=target_type,
+        target_id=row.id, before=before.model_dump(), after=after.model_dump(), now=now,
+    )  # fmt: skip
+    return after
 
 
 async def check_references(

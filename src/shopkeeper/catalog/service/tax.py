@@ -18,7 +18,7 @@ from shopkeeper.catalog.schemas import (
     TaxClassRead,
     TaxClassUpdate,
 )
-from shopkeeper.catalog.service.common import flush
+from shopkeeper.catalog.service.common import flush, update_audited
 from shopkeeper.catalog.taxonomy_repository import TaxonomyRepository
 
 
@@ -93,24 +93,10 @@ async def update_tax_class(
     code = changes.get("code")
     if code is not None and await repo.tax_code_taken(shop_id, code, exclude=tax_class.id):
         raise TaxCodeTaken(code)
-    before = TaxClassRead.model_validate(tax_class)
-    for name, value in changes.items():
-        setattr(tax_class, name, value)
-    tax_class.updated_at = now
-    await flush(session)
-    read = TaxClassRead.model_validate(tax_class)
-    await audit.record(
-        session,
-        actor=actor,
-        shop_id=shop_id,
-        action="tax_class.updated",
-        target_type="tax_class",
-        target_id=tax_class.id,
-        before=before.model_dump(),
-        after=read.model_dump(),
-        now=now,
-    )
-    return read
+    return await update_audited(
+        session, tax_class, changes, read=TaxClassRead, action="tax_class.updated",
+        target_type="tax_class", shop_id=shop_id, actor=actor, now=now,
+    )  # fmt: skip
 
 
 async def delete_tax_class(
