@@ -37,6 +37,15 @@ QUERY_SECONDS = Histogram(
 )
 
 
+# Execution option of the engine behind read-only sessions (see create_sessionmaker).
+READ_ONLY = "shopkeeper_read_only"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class WriteInReadOnlyTransaction(RuntimeError):
+    """A code path that reads (an HTTP GET) tried to write: a bug, refused before it runs."""
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -66,8 +75,13 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
     if url.startswith("sqlite"):
+        # Every session ends in COMMIT or ROLLBACK (unit_of_work), so the pool's extra
+        # ROLLBACK on check-in would only cost one more round trip to aiosqlite's thread.
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": 30, "isolation_level": None}
+            url,
+            echo=echo,
+            connect_args={"timeout": 30, "isolation_level": None},
+            pool_reset_on_return=None,
         )
         _configure_sqlite(engine.sync_engine)
     else:
@@ -92,12 +106,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader takes a WAL snapshot and never waits for the writer; a writer queues up
+        # front for the write lock, so it never fails halfway with SQLITE_BUSY.
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _instrument(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn: Any, _cursor: Any, _stmt: str, _params: Any, _ctx: Any, _many: bool) -> None:
+    def _before(conn: Any, _cursor: Any, stmt: str, _params: Any, _ctx: Any, _many: bool) -> None:
+        if conn.get_execution_options().get(READ_ONLY, False) and _writes(stmt):
+            raise WriteInReadOnlyTransaction(stmt.lstrip().split(" ", 1)[0])
         conn.info.setdefault("query_start", []).append(time.perf_counter())
 
     @event.listens_for(engine, "after_cursor_execute")
@@ -107,8 +126,16 @@ def _instrument(engine: Engine) -> None:
         QUERY_SECONDS.labels(operation).observe(time.perf_counter() - started)
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def _writes(statement: str) -> bool:
+    return statement.lstrip()[:7].upper().startswith(_WRITE_VERBS)
+
+
+def create_sessionmaker(
+    engine: AsyncEngine, *, read_only: bool = False
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `engine`; `read_only` ones take no write lock and refuse to write."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
 @asynccontextmanager

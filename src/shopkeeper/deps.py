@@ -21,9 +21,17 @@ async def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-async def _unit_of_work(container: ContainerDep) -> AsyncIterator[AsyncSession]:
-    """The request's transaction: committed when the endpoint returns, before the response."""
-    async with container.sessions() as session:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _unit_of_work(request: Request, container: ContainerDep) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: committed when the endpoint returns, before the response.
+
+    A safe method (GET, HEAD) reads only: its session takes no write lock and refuses writes.
+    """
+    reading = request.method in SAFE_METHODS
+    factory = container.readers if reading else container.sessions
+    async with factory() as session:
         try:
             yield session
             await session.commit()

@@ -137,3 +137,18 @@ async def test_malformed_key_bodies_get_422(client: AsyncClient, container: Cont
     ):
         response = await client.post(_keys(shop.slug), json=payload, headers=owner.headers)
         assert response.status_code == 422, payload
+
+
+async def test_using_a_key_on_a_get_records_when_it_was_last_used(
+    client: AsyncClient, container: Container
+) -> None:
+    """A GET reads in a read-only session; the last-used stamp still lands (its own write)."""
+    shop, owner = await shop_with_owner(container, client)
+    created = await client.post(
+        _keys(shop.slug), json={"name": "k", "permissions": ["shop.read"]}, headers=owner.headers
+    )
+    key_id = uuid.UUID(created.json()["id"])
+    assert await client.get(f"/api/v1/shops/{shop.slug}", headers=_bearer(created.json()["key"]))
+    async with container.sessions() as session:
+        stored = await session.scalar(select(ApiKey).where(ApiKey.id == key_id))
+    assert stored is not None and stored.last_used_at == container.clock.now()

@@ -80,6 +80,8 @@ class ApiKeyPrincipal(BaseModel):
     name: str
     prefix: str
     permissions: frozenset[str]
+    # True when last_used_at is older than the refresh interval and was not refreshed.
+    touch_due: bool = False
 
 
 class IdentityKind(StrEnum):

@@ -82,16 +82,21 @@ async def revoke_api_key(
 
 
 async def authenticate_api_key(
-    session: AsyncSession, *, key: str, now: datetime
+    session: AsyncSession, *, key: str, now: datetime, touch: bool = True
 ) -> ApiKeyPrincipal:
-    """The live key behind `sk_...`; InvalidToken when unknown or revoked."""
+    """The live key behind `sk_...`; InvalidToken when unknown or revoked.
+
+    With `touch=False` (a read-only session) a due last_used_at refresh is left to the
+    caller: the principal says `touch_due` and `touch_api_key` does it in a writing session.
+    """
     if not tokens.is_api_key(key) or len(key) > 128:
         raise InvalidToken("Invalid API key")
     repo = ApiKeyRepository(session)
     row = await repo.get_live_by_hash(sha256_hex(key))
     if row is None:
         raise InvalidToken("Invalid API key")
-    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+    due = row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY
+    if due and touch:
         await repo.touch(row.id, now)
     return ApiKeyPrincipal(
         id=row.id,
@@ -99,4 +104,10 @@ async def authenticate_api_key(
         name=row.name,
         prefix=row.prefix,
         permissions=frozenset(row.permissions),
+        touch_due=due and not touch,
     )
+
+
+async def touch_api_key(session: AsyncSession, *, key_id: uuid.UUID, now: datetime) -> None:
+    """Record that the key was used at `now`."""
+    await ApiKeyRepository(session).touch(key_id, now)
