@@ -13,11 +13,17 @@ HANDLER_MODULES: list[str] = []
 HANDLER_MODULES += ["shopkeeper.orders.handlers", "shopkeeper.promotions.handlers"]
 HANDLER_MODULES += ["shopkeeper.invoices.handlers"]
 HANDLER_MODULES += ["shopkeeper.integrations.handlers"]
+HANDLER_MODULES += ["shopkeeper.access.handlers"]
+HANDLER_MODULES += ["shopkeeper.subscriptions.handlers"]
+HANDLER_MODULES += ["shopkeeper.notifications.handlers"]
+HANDLER_MODULES += ["shopkeeper.bots.telegram.subscribers"]
 # Modules whose TASKS tables the scheduler runs.
 TASK_MODULES: list[str] = []
 TASK_MODULES += ["shopkeeper.orders.tasks"]
 TASK_MODULES += ["shopkeeper.payments.tasks"]
 TASK_MODULES += ["shopkeeper.integrations.tasks"]
+TASK_MODULES += ["shopkeeper.bots.telegram.tasks"]
+TASK_MODULES += ["shopkeeper.subscriptions.tasks"]
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:

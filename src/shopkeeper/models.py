@@ -1,31 +1,39 @@
 """Every context's tables, imported so that Base.metadata is complete (Alembic, tests)."""
 
+from shopkeeper.access import models as access_models
 from shopkeeper.audit import models as audit_models
+from shopkeeper.bots.telegram import models as telegram_models
 from shopkeeper.bus import models as bus_models
 from shopkeeper.catalog import models as catalog_models
 from shopkeeper.db import Base
 from shopkeeper.identity import models as identity_models
 from shopkeeper.integrations import models as integrations_models
 from shopkeeper.invoices import models as invoices_models
+from shopkeeper.notifications import models as notifications_models
 from shopkeeper.orders import models as orders_models
 from shopkeeper.payments import models as payments_models
 from shopkeeper.promotions import models as promotions_models
 from shopkeeper.ratelimit import models as ratelimit_models
 from shopkeeper.scheduler import models as scheduler_models
 from shopkeeper.shops import models as shops_models
+from shopkeeper.subscriptions import models as subscriptions_models
 
 __all__ = [
     "Base",
+    "access_models",
     "audit_models",
     "bus_models",
     "catalog_models",
     "identity_models",
     "integrations_models",
     "invoices_models",
+    "notifications_models",
     "orders_models",
     "payments_models",
     "promotions_models",
     "ratelimit_models",
     "scheduler_models",
     "shops_models",
+    "subscriptions_models",
+    "telegram_models",
 ]

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from shopkeeper.access.router import router as access_router
 from shopkeeper.audit.router import router as audit_router
+from shopkeeper.bots.telegram.router import router as telegram_bots_router
+from shopkeeper.bots.telegram.webhook import router as telegram_webhook_router
 from shopkeeper.catalog.router import media_router as catalog_media_router
 from shopkeeper.catalog.router import router as catalog_router
 from shopkeeper.identity.router import router as identity_router
 from shopkeeper.integrations.router import router as integrations_router
 from shopkeeper.invoices.router import public_router as invoices_public_router
 from shopkeeper.invoices.router import router as invoices_router
+from shopkeeper.notifications.router import router as notifications_router
 from shopkeeper.observability import health_router, metrics_router
 from shopkeeper.orders.router import router as orders_router
 from shopkeeper.payments.router import router as payments_router
 from shopkeeper.promotions.router import router as promotions_router
 from shopkeeper.shops.router import router as shops_router
+from shopkeeper.subscriptions.router import router as subscriptions_router
 from shopkeeper.web.admin.router import router as admin_router
 from shopkeeper.web.pay import router as pay_page_router
 
@@ -26,3 +31,7 @@ ROUTERS += [catalog_router, catalog_media_router]
 ROUTERS += [payments_router, pay_page_router]
 ROUTERS += [invoices_router, invoices_public_router]
 ROUTERS += [integrations_router]
+ROUTERS += [access_router]
+ROUTERS += [subscriptions_router]
+ROUTERS += [notifications_router]
+ROUTERS += [telegram_bots_router, telegram_webhook_router]

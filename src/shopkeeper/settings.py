@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     relay_poll_seconds: float = Field(default=0.05, gt=0, le=60)
     broker_namespace: str = Field(default="", pattern=r"^[A-Za-z0-9_-]{0,32}$")
     extra_task_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Days before a subscription's end to remind the customer ("3,1"; empty: only at expiry).
+    subscription_reminder_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [3, 1]
+    )
     log_level: str = "INFO"
     log_json: bool = True
     cookie_secure: bool | None = None
@@ -94,6 +98,20 @@ class Settings(BaseSettings):
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"key #{index + 1} is not a valid Fernet key") from exc
         return value
+
+    @field_validator("subscription_reminder_days", mode="before")
+    @classmethod
+    def _reminder_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("subscription_reminder_days")
+    @classmethod
+    def _reminder_days_range(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= days <= 365 for days in value):
+            raise ValueError("each value must be a whole number of days from 1 to 365")
+        return sorted(set(value), reverse=True)
 
     @field_validator("log_level")
     @classmethod

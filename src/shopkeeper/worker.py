@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 
 from shopkeeper.bootstrap import Container
+from shopkeeper.bots.telegram import polling_loop as telegram_polling_loop
 from shopkeeper.bus import run_bus
 from shopkeeper.scheduler import scheduler_loop
 from shopkeeper.settings import Settings
@@ -26,6 +27,7 @@ def background_loops() -> list[BackgroundLoop]:
     loops: list[BackgroundLoop] = []
     loops.append(scheduler_loop)
     loops.append(run_bus)  # relay, broker consumers, retry dispatcher
+    loops.append(telegram_polling_loop)  # getUpdates for bots without a webhook
     return loops
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shopkeeper.access.events import AccessActionRequired, AccessGranted, AccessRevoked
 from shopkeeper.bus import Event
 from shopkeeper.catalog.events import ProductPublished, StockDepleted
 from shopkeeper.orders.events import OrderCancelled, OrderPaid, OrderPlaced, OrderRefunded
@@ -17,6 +18,9 @@ _SOURCES: tuple[type[Event], ...] = (
     RefundSucceeded,
     ProductPublished,
     StockDepleted,
+    AccessGranted,
+    AccessActionRequired,
+    AccessRevoked,
 )
 PUBLIC_EVENTS: dict[str, type[Event]] = {cls.name: cls for cls in _SOURCES}
 TEST_EVENT = "webhook.test"

@@ -15,7 +15,9 @@ from shopkeeper.ratelimit.stores import WINDOW_SECONDS, RateStore
 
 log = structlog.get_logger(__name__)
 
-EXEMPT_PREFIXES = ("/api/health", "/metrics", "/static/", "/favicon.ico")
+# Telegram delivers every bot's updates from a few addresses; each call is authenticated by
+# its secret token before any work (see bots.telegram.webhook).
+EXEMPT_PREFIXES = ("/api/health", "/metrics", "/static/", "/favicon.ico", "/telegram/")
 # Payment gateways send webhooks in bursts from a few addresses: they get their own, larger
 # per-IP budget (a flood of forged calls is still cut off before it fills the raw-webhook log).
 WEBHOOK_MARKER = "/payments/webhooks/"

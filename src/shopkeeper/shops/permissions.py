@@ -21,6 +21,10 @@ READ = (
     "orders.read",
     "customers.read",
     "payments.read",
+    "access.read",
+    "bots.read",
+    "subscriptions.read",
+    "notifications.read",
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: frozenset(READ),
@@ -33,6 +37,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "customers.read",
             "customers.write",
             "payments.read",
+            "access.read",
+            "subscriptions.read",
+            "notifications.read",
         )
     ),
     Role.MANAGER: frozenset(
@@ -43,6 +50,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "customers.write",
             "promotions.write",
             "broadcasts.send",
+            "access.write",
+            "subscriptions.write",
+            "notifications.write",
         )
     ),
 }
@@ -53,6 +63,7 @@ ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.MANAGER] | {
     "orders.refund",
     "settings.manage",
     "bots.manage",
+    "bots.write",
 }
 ROLE_PERMISSIONS[Role.OWNER] = ROLE_PERMISSIONS[Role.ADMIN] | {"shop.delete"}
 

@@ -1,7 +1,8 @@
 """Payment gateway adapters behind one port (`base.PaymentProvider`), found by name.
 
-sandbox (default, offline), stripe, yookassa, payu, przelewy24. An adapter is built per use
-from settings and a `GatewayHttp` (tests may give one with their own transport via extras).
+sandbox (default, offline), stripe, yookassa, payu, przelewy24, telegram_stars. An adapter is
+built per use from settings and a `GatewayHttp` (tests may give one with their own transport
+via extras).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from shopkeeper.payments.providers.payu import PayUProvider
 from shopkeeper.payments.providers.przelewy24 import Przelewy24Provider
 from shopkeeper.payments.providers.sandbox import SandboxProvider
 from shopkeeper.payments.providers.stripe import StripeProvider
+from shopkeeper.payments.providers.telegram_stars import TelegramStarsProvider
 from shopkeeper.payments.providers.yookassa import YooKassaProvider
 from shopkeeper.settings import Settings
 
@@ -24,6 +26,7 @@ PROVIDERS: dict[str, type[PaymentProvider]] = {
     Przelewy24Provider.name: Przelewy24Provider,
     StripeProvider.name: StripeProvider,
     YooKassaProvider.name: YooKassaProvider,
+    TelegramStarsProvider.name: TelegramStarsProvider,
 }
 HTTP_EXTRA = "payments.http"  # container.extras key of a GatewayHttp to use instead
 

@@ -1,0 +1,1 @@
+"""Access services by use case: targets, the grant engine, staff actions, reads."""

@@ -1,0 +1,47 @@
+"""/start: greet, remember a deep link's referral, promo code or plan, show the main menu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.methods import TelegramMethod
+from aiogram.types import Message
+
+from shopkeeper.bots.telegram.deeplinks import parse_start_payload
+from shopkeeper.bots.telegram.keyboards import main_menu
+from shopkeeper.bots.telegram.models import TelegramUser
+from shopkeeper.bots.telegram.service import users
+from shopkeeper.bots.telegram.texts import Texts
+from shopkeeper.shops import ShopRead
+
+
+def router() -> Router:
+    router = Router(name="start")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(on_start, CommandStart())
+    return router
+
+
+async def on_start(
+    message: Message,
+    command: CommandObject,
+    telegram_user: TelegramUser | None,
+    texts: Texts,
+    shop: ShopRead,
+    now: datetime,
+) -> TelegramMethod[Any] | None:
+    if telegram_user is None:
+        return None
+    payload = parse_start_payload(command.args)
+    users.record_start(telegram_user, payload, now=now)
+    lines = [texts("start.greeting", name=telegram_user.first_name, shop=shop.name)]
+    if payload.promo:
+        lines.append(texts("start.promo_saved", code=payload.promo))
+    if payload.plan:
+        lines.append(texts("start.plan_selected"))
+    lines.append(texts("menu.prompt"))
+    return message.answer("\n\n".join(lines), reply_markup=main_menu(texts))

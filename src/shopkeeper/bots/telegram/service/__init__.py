@@ -1,0 +1,1 @@
+"""Use cases of the Telegram adapter: bots (connect, read, disconnect), users, texts."""

@@ -1,0 +1,43 @@
+"""Notifications: the messages Shopkeeper sends to customers, and through which channel.
+
+Public: `notify(session, messengers, Notice, *, now)` renders a system message (the shop's
+override or the default, in the customer's language en/ru/pl, sandboxed Jinja) and delivers it
+once per `dedupe_key` over the first registered Messenger that reaches the customer (a customer
+with no reachable channel gets a `skipped` entry); `register_messenger(container, m)`,
+`registered_messengers(container)`; the delivery log `list_messages`; templates
+`list_templates`, `set_template` (validated when saved), `reset_template`, `validate`.
+Port: `notifications.ports.Messenger` (Telegram lives in bots.telegram).
+Consumes `subscriptions.reminder_due.v1`, `access.access_granted.v1`, `access.access_revoked.v1`,
+`access.action_required.v1`; publishes none. HTTP: /api/v1/shops/{shop}/notifications/messages,
+/notifications/templates (notifications.read / notifications.write).
+"""
+
+from shopkeeper.notifications.ports import Button, Delivery, Messenger, OutboundMessage
+from shopkeeper.notifications.schemas import MessageRead, TemplateRead
+from shopkeeper.notifications.service.reads import list_messages
+from shopkeeper.notifications.service.sending import (
+    Notice,
+    notify,
+    register_messenger,
+    registered_messengers,
+)
+from shopkeeper.notifications.service.templating import list_templates, reset_template, set_template
+from shopkeeper.notifications.templates import validate
+
+__all__ = [
+    "Button",
+    "Delivery",
+    "MessageRead",
+    "Messenger",
+    "Notice",
+    "OutboundMessage",
+    "TemplateRead",
+    "list_messages",
+    "list_templates",
+    "notify",
+    "register_messenger",
+    "registered_messengers",
+    "reset_template",
+    "set_template",
+    "validate",
+]

@@ -1,0 +1,15 @@
+"""Errors of the notifications context."""
+
+from __future__ import annotations
+
+from shopkeeper.errors import NotFound, Unprocessable
+
+
+class UnknownPurpose(NotFound):
+    def __init__(self, purpose: str) -> None:
+        super().__init__(f"No message purpose {purpose!r}")
+
+
+class TemplateInvalid(Unprocessable):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The template does not render: {reason}")

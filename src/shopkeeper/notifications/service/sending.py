@@ -1,0 +1,103 @@
+"""Send one system message to a customer over the first channel that reaches them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopkeeper import identity
+from shopkeeper.notifications.models import NotificationMessage
+from shopkeeper.notifications.ports import Button, Messenger, OutboundMessage
+from shopkeeper.notifications.repository import MessageRepository, TemplateRepository
+from shopkeeper.notifications.schemas import MessageRead
+from shopkeeper.notifications.templates import default_body, pick_language, render
+
+_MESSENGERS = "notifications.messengers"
+
+
+def register_messenger(container: Any, messenger: Messenger) -> None:
+    """Make `messenger` a way to reach customers; earlier registrations are preferred."""
+    container.extras.setdefault(_MESSENGERS, {})[messenger.channel] = messenger
+
+
+def registered_messengers(container: Any) -> Sequence[Messenger]:
+    return tuple(container.extras.get(_MESSENGERS, {}).values())
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to say: a purpose, its variables, optional buttons; `dedupe_key` makes it once."""
+
+    shop_id: uuid.UUID
+    customer_id: uuid.UUID
+    purpose: str
+    variables: Mapping[str, object]
+    dedupe_key: str
+    buttons: tuple[Button, ...] = ()
+
+
+async def notify(
+    session: AsyncSession, messengers: Sequence[Messenger], notice: Notice, *, now: datetime
+) -> MessageRead:
+    """Render and deliver `notice` once (a repeated dedupe_key returns the first message)."""
+    messages = MessageRepository(session)
+    if (done := await messages.by_dedupe_key(notice.shop_id, notice.dedupe_key)) is not None:
+        return MessageRead.model_validate(done)
+    customer = await identity.get_customer(
+        session, shop_id=notice.shop_id, customer_id=notice.customer_id
+    )
+    language = pick_language(customer.language)
+    body = await _body(session, notice, language)
+    row = NotificationMessage(
+        shop_id=notice.shop_id,
+        customer_id=customer.id,
+        channel="none",
+        purpose=notice.purpose,
+        language=language,
+        body=body,
+        status="skipped",
+        error="no channel reaches this customer",
+        dedupe_key=notice.dedupe_key,
+        created_at=now,
+    )
+    addresses = {str(i.kind): i.value for i in customer.identities}
+    for messenger in messengers:
+        if messenger.channel in addresses:
+            await _deliver(session, messenger, row, addresses[messenger.channel], notice, now)
+            break
+    messages.add(row)
+    await session.flush()
+    return MessageRead.model_validate(row)
+
+
+async def _body(session: AsyncSession, notice: Notice, language: str) -> str:
+    override = await TemplateRepository(session).get(notice.shop_id, notice.purpose, language)
+    body = override.body if override else default_body(notice.purpose, language)
+    return render(body, dict(notice.variables))
+
+
+async def _deliver(
+    session: AsyncSession,
+    messenger: Messenger,
+    row: NotificationMessage,
+    address: str,
+    notice: Notice,
+    now: datetime,
+) -> None:
+    outbound = OutboundMessage(
+        shop_id=notice.shop_id,
+        customer_id=row.customer_id,
+        address=address,
+        text=row.body,
+        buttons=notice.buttons,
+    )
+    delivery = await messenger.send(session, outbound)
+    row.channel = messenger.channel
+    row.status = delivery.status
+    row.error = delivery.error[:500]
+    row.sent_at = now if delivery.status == "sent" else None

@@ -1,0 +1,93 @@
+"""System messages: default wording in en, ru and pl, shop overrides, sandboxed rendering.
+
+A template is Jinja in a sandbox with StrictUndefined: it may use only the variables its
+purpose documents (`PURPOSES`), and a mistake is found when the shop saves it (`validate`),
+by rendering it with sample values, never when a customer should have received it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from shopkeeper.notifications.errors import TemplateInvalid, UnknownPurpose
+
+LANGUAGES = ("en", "ru", "pl")
+
+# purpose → the variables a template of it may use, with sample values for validation.
+PURPOSES: dict[str, dict[str, str | int]] = {
+    "subscription.reminder": {"plan": "Premium", "days_left": 3, "period_end": "2026-12-01"},
+    "subscription.expired": {"plan": "Premium"},
+    "access.granted": {"title": "VIP channel", "join_url": "https://t.me/+abc"},
+    "access.revoked": {"title": "VIP channel"},
+    "access.action_required": {"title": "VIP channel", "reason": "link your account"},
+}
+
+DEFAULTS: dict[str, dict[str, str]] = {
+    "subscription.reminder": {
+        "en": "Your {{ plan }} subscription ends in {{ days_left }} day(s), on {{ period_end }}. "
+        "Renew with /buy to keep your access.",
+        "ru": "Ваша подписка «{{ plan }}» закончится через {{ days_left }} дн. ({{ period_end }}). "
+        "Продлите её командой /buy, чтобы сохранить доступ.",
+        "pl": "Twoja subskrypcja {{ plan }} kończy się za {{ days_left }} dni ({{ period_end }}). "
+        "Odnów ją komendą /buy, aby zachować dostęp.",
+    },
+    "subscription.expired": {
+        "en": "Your {{ plan }} subscription has ended. Use /buy to come back any time.",
+        "ru": "Ваша подписка «{{ plan }}» закончилась. Вернуться можно в любой момент: /buy.",
+        "pl": "Twoja subskrypcja {{ plan }} wygasła. Wróć w każdej chwili: /buy.",
+    },
+    "access.granted": {
+        "en": "Access to {{ title }} is yours."
+        "{% if join_url %} Join here: {{ join_url }}{% endif %}",
+        "ru": "Доступ к «{{ title }}» открыт.{% if join_url %} Вход: {{ join_url }}{% endif %}",
+        "pl": "Masz dostęp do {{ title }}."
+        "{% if join_url %} Dołącz tutaj: {{ join_url }}{% endif %}",
+    },
+    "access.revoked": {
+        "en": "Your access to {{ title }} has ended.",
+        "ru": "Ваш доступ к «{{ title }}» закрыт.",
+        "pl": "Twój dostęp do {{ title }} wygasł.",
+    },
+    "access.action_required": {
+        "en": "One more step to get {{ title }}: {{ reason }}.",
+        "ru": "Ещё один шаг, чтобы получить «{{ title }}»: {{ reason }}.",
+        "pl": "Jeszcze jeden krok, aby otrzymać {{ title }}: {{ reason }}.",
+    },
+}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def pick_language(wanted: str | None) -> str:
+    """en, ru or pl from a language tag such as `ru-RU`; English otherwise."""
+    tag = (wanted or "").split("-")[0].lower()
+    return tag if tag in LANGUAGES else "en"
+
+
+def default_body(purpose: str, language: str) -> str:
+    if purpose not in DEFAULTS:
+        raise UnknownPurpose(purpose)
+    return DEFAULTS[purpose][pick_language(language)]
+
+
+def render(body: str, variables: dict[str, object]) -> str:
+    """The message text; raises TemplateInvalid (never expected after `validate`)."""
+    try:
+        return _environment().from_string(body).render(**variables).strip()
+    except TemplateError as exc:
+        raise TemplateInvalid(str(exc)) from exc
+
+
+def validate(purpose: str, body: str) -> str:
+    """Render `body` with the purpose's sample values; the preview, or TemplateInvalid."""
+    if purpose not in PURPOSES:
+        raise UnknownPurpose(purpose)
+    if not body.strip():
+        raise TemplateInvalid("The template is empty")
+    return render(body, dict(PURPOSES[purpose]))

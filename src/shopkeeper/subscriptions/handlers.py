@@ -1,0 +1,64 @@
+"""What subscriptions does when other contexts' events arrive."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopkeeper.identity.events import CustomersMerged
+from shopkeeper.kit.clock import Clock
+from shopkeeper.orders.events import OrderEventLine, OrderPaid, OrderRefunded
+from shopkeeper.subscriptions.service import followups, purchases
+
+log = structlog.get_logger(__name__)
+
+
+def plan_quantities(lines: Iterable[OrderEventLine]) -> dict[uuid.UUID, int]:
+    """Periods bought per plan: lines of kind "plan", quantities of one plan's variants summed."""
+    bought: dict[uuid.UUID, int] = {}
+    for line in lines:
+        if line.kind == "plan" and line.quantity > 0:
+            bought[line.product_id] = bought.get(line.product_id, 0) + line.quantity
+    return bought
+
+
+async def on_order_paid(event: OrderPaid, session: AsyncSession, clock: Clock) -> None:
+    """Each plan line starts or extends the customer's subscription (quantity q: q periods)."""
+    bought = plan_quantities(event.lines)
+    if not bought:
+        return
+    if event.customer_id is None:
+        log.warning("subscriptions.plan_without_customer", order_id=str(event.order_id))
+        return
+    for product_id, periods in sorted(bought.items()):  # one lock order across workers
+        await purchases.start_or_extend(
+            session, shop_id=event.shop_id, customer_id=event.customer_id,
+            product_id=product_id, order_id=event.order_id, periods=periods, now=clock.now(),
+        )  # fmt: skip
+
+
+async def on_order_refunded(event: OrderRefunded, session: AsyncSession, clock: Clock) -> None:
+    """A fully refunded order takes back the time it bought (see `undo_refunded_order`)."""
+    if not event.fully_refunded:
+        return
+    await followups.undo_refunded_order(
+        session, shop_id=event.shop_id, order_id=event.order_id, now=clock.now()
+    )
+
+
+async def on_customers_merged(event: CustomersMerged, session: AsyncSession, clock: Clock) -> None:
+    """The merged customer's subscriptions follow the survivor (twice changes nothing)."""
+    await followups.merge_customers(
+        session, shop_id=event.shop_id, from_id=event.from_customer_id,
+        into_id=event.into_customer_id, now=clock.now(),
+    )  # fmt: skip
+
+
+HANDLERS = {
+    OrderPaid: [on_order_paid],
+    OrderRefunded: [on_order_refunded],
+    CustomersMerged: [on_customers_merged],
+}

@@ -1,0 +1,1 @@
+"""Subscription use cases: purchases, staff actions, reads, scheduled expiry and reminders."""
