@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from shopkeeper.container import Container
 from shopkeeper.db import create_engine, create_sessionmaker
 from shopkeeper.kit.clock import Clock, SystemClock
@@ -24,11 +26,14 @@ TASK_MODULES += ["shopkeeper.payments.tasks"]
 TASK_MODULES += ["shopkeeper.integrations.tasks"]
 TASK_MODULES += ["shopkeeper.bots.telegram.tasks"]
 TASK_MODULES += ["shopkeeper.subscriptions.tasks"]
+# Adapter modules whose `bind(container)` plugs them into the contexts' ports (access
+# strategies, messengers). Named by string: contexts and this root never import adapters.
+ADAPTER_MODULES: list[str] = []
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     engine = create_engine(settings.database_url, echo=settings.database_echo)
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
         sessions=create_sessionmaker(engine),
@@ -37,6 +42,9 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         handler_modules=list(HANDLER_MODULES),
         task_modules=list(TASK_MODULES),
     )
+    for module in ADAPTER_MODULES:
+        importlib.import_module(module).bind(container)
+    return container
 
 
-__all__ = ["HANDLER_MODULES", "TASK_MODULES", "Container", "build_container"]
+__all__ = ["ADAPTER_MODULES", "HANDLER_MODULES", "TASK_MODULES", "Container", "build_container"]
