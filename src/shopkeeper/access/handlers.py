@@ -8,9 +8,11 @@ from shopkeeper.access.repository import TargetRepository
 from shopkeeper.access.schemas import SourceType
 from shopkeeper.access.service import engine
 from shopkeeper.access.service.engine import Source
+from shopkeeper.access.service.merging import merge_customer
 from shopkeeper.access.strategies import strategies_of
 from shopkeeper.bus.registry import HandlerTable
 from shopkeeper.container import Container
+from shopkeeper.identity.events import CustomersMerged
 from shopkeeper.orders.events import OrderPaid, OrderRefunded
 from shopkeeper.subscriptions.events import (
     SubscriptionEnded,
@@ -76,7 +78,19 @@ async def on_subscription_ended(
     )  # fmt: skip
 
 
+async def on_customers_merged(
+    event: CustomersMerged, session: AsyncSession, container: Container
+) -> None:
+    """The merged-away record's grants follow the survivor (nobody is removed or messaged)."""
+    await merge_customer(
+        session, strategies_of(container), shop_id=event.shop_id,
+        from_id=event.from_customer_id, into_id=event.into_customer_id,
+        now=container.clock.now(),
+    )  # fmt: skip
+
+
 HANDLERS: HandlerTable = {
+    CustomersMerged: [on_customers_merged],
     OrderPaid: [on_order_paid],
     OrderRefunded: [on_order_refunded],
     SubscriptionStarted: [on_subscription_active],
