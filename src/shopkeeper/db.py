@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import Histogram
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, event, make_url
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
@@ -20,6 +22,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util.concurrency import await_
+
+from shopkeeper.kit.sqlite_inline import inline_connector
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,14 +81,15 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
     if url.startswith("sqlite"):
         # Every session ends in COMMIT or ROLLBACK (unit_of_work), so the pool's extra
-        # ROLLBACK on check-in would only cost one more round trip to aiosqlite's thread.
+        # ROLLBACK on check-in would only be one more statement.
+        path = make_url(url).database or ":memory:"
         engine = create_async_engine(
             url,
             echo=echo,
-            connect_args={"timeout": 30, "isolation_level": None},
+            async_creator=inline_connector(path, timeout=BUSY_TIMEOUT_SECONDS),
             pool_reset_on_return=None,
         )
-        _configure_sqlite(engine.sync_engine)
+        _configure_sqlite(engine.sync_engine, path)
     else:
         engine = create_async_engine(
             url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -92,15 +98,21 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so writers queue, not fail."""
+def _configure_sqlite(engine: Engine, path: str) -> None:
+    """WAL, foreign keys, a busy timeout; readers on snapshots, writers queued on a gate.
+
+    Statements run on the event loop's thread (`kit.sqlite_inline`), so nothing may wait for a
+    SQLite lock there: a writer first takes the process's writer gate for this file (an
+    asyncio lock: waiting for it lets the loop run) and only then BEGIN IMMEDIATE, which finds
+    the write lock free unless another process holds it. COMMIT or ROLLBACK opens the gate.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -108,8 +120,44 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # A reader takes a WAL snapshot and never waits for the writer; a writer queues up
         # front for the write lock, so it never fails halfway with SQLITE_BUSY.
-        reading = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        gate = _writer_gate(path)
+        try:
+            await_(asyncio.wait_for(gate.acquire(), BUSY_TIMEOUT_SECONDS))
+        except TimeoutError:
+            raise WriterGateTimeout(path) from None
+        connection.info[_GATE] = gate
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            connection.info.pop(_GATE).release()
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        gate = connection.info.pop(_GATE, None)
+        if gate is not None:
+            gate.release()
+
+
+_GATE = "shopkeeper_writer_gate"
+BUSY_TIMEOUT_SECONDS = 30
+_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class WriterGateTimeout(RuntimeError):
+    """A writer waited BUSY_TIMEOUT_SECONDS for the SQLite writer gate (a stuck transaction)."""
+
+
+def _writer_gate(path: str) -> asyncio.Lock:
+    """One gate per database file and event loop: every engine of the process shares it."""
+    gates = _GATES.setdefault(asyncio.get_running_loop(), {})
+    return gates.setdefault(path, asyncio.Lock())
 
 
 def _instrument(engine: Engine) -> None:
