@@ -29,6 +29,7 @@ TASK_MODULES += ["shopkeeper.subscriptions.tasks"]
 # Adapter modules whose `bind(container)` plugs them into the contexts' ports (access
 # strategies, messengers). Named by string: contexts and this root never import adapters.
 ADAPTER_MODULES: list[str] = []
+ADAPTER_MODULES += ["shopkeeper.bots.telegram.binding"]
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:

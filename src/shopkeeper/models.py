@@ -2,7 +2,9 @@
 
 from shopkeeper.access import models as access_models
 from shopkeeper.audit import models as audit_models
+from shopkeeper.bots.telegram import chat_models as telegram_chat_models
 from shopkeeper.bots.telegram import models as telegram_models
+from shopkeeper.bots.telegram.playground import models as telegram_playground_models
 from shopkeeper.bus import models as bus_models
 from shopkeeper.catalog import models as catalog_models
 from shopkeeper.db import Base
@@ -35,5 +37,7 @@ __all__ = [
     "scheduler_models",
     "shops_models",
     "subscriptions_models",
+    "telegram_chat_models",
     "telegram_models",
+    "telegram_playground_models",
 ]

@@ -6,6 +6,8 @@ from fastapi import APIRouter
 
 from shopkeeper.access.router import router as access_router
 from shopkeeper.audit.router import router as audit_router
+from shopkeeper.bots.telegram.channels.router import router as telegram_channels_router
+from shopkeeper.bots.telegram.playground.http import router as telegram_playground_router
 from shopkeeper.bots.telegram.router import router as telegram_bots_router
 from shopkeeper.bots.telegram.webhook import router as telegram_webhook_router
 from shopkeeper.catalog.router import media_router as catalog_media_router
@@ -35,3 +37,5 @@ ROUTERS += [access_router]
 ROUTERS += [subscriptions_router]
 ROUTERS += [notifications_router]
 ROUTERS += [telegram_bots_router, telegram_webhook_router]
+ROUTERS += [telegram_channels_router]
+ROUTERS += [telegram_playground_router]

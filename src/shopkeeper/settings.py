@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     subscription_reminder_days: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [3, 1]
     )
+    # Hours before the end an automatically renewing subscription's saved method is charged.
+    renewal_lead_hours: int = Field(default=24, ge=1, le=720)
     log_level: str = "INFO"
     log_json: bool = True
     cookie_secure: bool | None = None

@@ -6,6 +6,12 @@ keys, `Idempotency-Key` replays, JSON objects with `object` fields, error bodies
 `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body" with the endpoint secret>`.
 Tests drive the customer's side (`complete`, `fail`, `refund_in_dashboard`) and deliver the
 returned events to our webhook endpoint in any order, as often as they like.
+
+Subscriptions (Checkout in `mode=subscription`): `complete` creates the subscription, whose
+metadata is the session's `subscription_data[metadata]`; `renew` bills the next period
+(invoice.paid, `billing_reason: subscription_cycle`); `end_subscription` deletes it
+(customer.subscription.deleted); POST /v1/subscriptions/{id} updates
+`cancel_at_period_end`.
 """
 
 from __future__ import annotations
@@ -79,6 +85,7 @@ class FakeStripe:
     intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     charges: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     _replays: dict[str, tuple[dict[str, Any], Any]] = field(default_factory=dict)
 
@@ -89,6 +96,7 @@ class FakeStripe:
                 Route("/v1/checkout/sessions", self._create_session, methods=["POST"]),
                 Route("/v1/checkout/sessions/{id}", self._get_session, methods=["GET"]),
                 Route("/v1/refunds", self._create_refund, methods=["POST"]),
+                Route("/v1/subscriptions/{id}", self._update_subscription, methods=["POST"]),
             ]
         )
 
@@ -170,6 +178,19 @@ class FakeStripe:
             return _error(404, "invalid_request_error", "No such checkout.session")
         return await self._call(request, lambda _params: _public(session))
 
+    async def _update_subscription(self, request: Request) -> JSONResponse:
+        found = self.subscriptions.get(request.path_params["id"])
+        if found is None:
+            return _error(404, "invalid_request_error", "No such subscription")
+
+        def update(params: dict[str, Any]) -> dict[str, Any]:
+            if "cancel_at_period_end" in params:
+                found["cancel_at_period_end"] = params["cancel_at_period_end"] == "true"
+            found.setdefault("metadata", {}).update(params.get("metadata") or {})
+            return _public(found)
+
+        return await self._call(request, update)
+
     async def _create_refund(self, request: Request) -> JSONResponse:
         return await self._call(request, self._new_refund)
 
@@ -218,27 +239,63 @@ class FakeStripe:
                 self.event("checkout.session.completed", _public(session)),
             ]
         session["subscription"] = _id("sub")
-        invoice = {
-            "id": _id("in"),
-            "object": "invoice",
-            "billing_reason": "subscription_create",
-            "amount_paid": session["amount_total"],
+        self.subscriptions[session["subscription"]] = {
+            "id": session["subscription"],
+            "object": "subscription",
+            "status": "active",
+            "cancel_at_period_end": False,
+            "canceled_at": None,
             "currency": session["currency"],
-            "status": "paid",
-            "payment_intent": intent["id"],
-            "parent": {
-                "type": "subscription_details",
-                "subscription_details": {
-                    "subscription": session["subscription"],
-                    "metadata": session["_subscription_metadata"],
-                },
-            },
+            "metadata": session["_subscription_metadata"],
+            "_amount": session["amount_total"],
+            "_session": session_id,
         }
+        invoice = self._invoice(session["subscription"], "subscription_create", intent)
         session["invoice"] = invoice["id"]
         return [
             self.event("invoice.paid", invoice),
             self.event("checkout.session.completed", _public(session)),
         ]
+
+    def _invoice(self, subscription_id: str, reason: str, intent: dict[str, Any]) -> dict[str, Any]:
+        subscription = self.subscriptions[subscription_id]
+        return {
+            "id": _id("in"),
+            "object": "invoice",
+            "billing_reason": reason,
+            "amount_paid": subscription["_amount"],
+            "currency": subscription["currency"],
+            "status": "paid",
+            "payment_intent": intent["id"],
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {
+                    "subscription": subscription_id,
+                    "metadata": dict(subscription["metadata"]),
+                },
+            },
+        }
+
+    def renew(self, subscription_id: str) -> Delivery:
+        """The next period is billed and paid: invoice.paid with billing_reason
+        subscription_cycle (a new invoice and PaymentIntent each time)."""
+        subscription = self.subscriptions[subscription_id]
+        assert subscription["status"] == "active", "a deleted subscription bills no more"
+        intent = self._intent(self.sessions[subscription["_session"]], "succeeded")
+        return self.event(
+            "invoice.paid", self._invoice(subscription_id, "subscription_cycle", intent)
+        )
+
+    def end_subscription(self, subscription_id: str) -> Delivery:
+        """The subscription is deleted (by the customer, the dashboard, or after failed
+        retries): customer.subscription.deleted."""
+        subscription = self.subscriptions[subscription_id]
+        subscription.update(
+            status="canceled",
+            canceled_at=self._now(),
+            cancellation_details={"reason": "cancellation_requested", "comment": None},
+        )
+        return self.event("customer.subscription.deleted", _public(subscription))
 
     def fail(self, session_id: str, message: str = "Your card was declined.") -> Delivery:
         intent = self._intent(self.sessions[session_id], "requires_payment_method")

@@ -5,6 +5,11 @@ It speaks YooKassa's wire format: JSON bodies, Basic auth `shop_id:secret_key`, 
 "currency": "RUB"}`, errors `{"type": "error", "code", "description"}`. Notifications are
 unsigned `{"type": "notification", "event", "object"}` bodies, which is why the receiver
 must read the object again through GET /payments/{id} or /refunds/{id}.
+
+Autopayments: a payment made with `save_payment_method: true` saves its method (its
+`payment_method.id`, `saved: true`); POST /payments with `payment_method_id` and no
+confirmation charges it at once — succeeded, or canceled with `cancellation_details` when
+the test made the card decline (`decline`).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ class FakeYooKassa:
     secret_key: str = SECRET_KEY
     payments: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    methods: dict[str, dict[str, Any]] = field(default_factory=dict)  # saved payment methods
+    declines: dict[str, str] = field(default_factory=dict)  # method id → cancellation reason
     requests: list[tuple[str, str, Any, dict[str, str]]] = field(default_factory=list)
     _replays: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
@@ -86,6 +93,8 @@ class FakeYooKassa:
         return await self._call(request, self._new_payment)
 
     def _new_payment(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body and "amount" in body and body.get("payment_method_id"):
+            return self._autopayment(body)
         if (
             not body
             or "amount" not in body
@@ -119,6 +128,50 @@ class FakeYooKassa:
         }
         self.payments[payment_id] = payment
         return _public(payment)
+
+    def _autopayment(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A payment from a saved method: no confirmation, answered settled at once."""
+        method = self.methods.get(str(body["payment_method_id"]))
+        if method is None or "confirmation" in body:
+            return {
+                "_status": 400,
+                "type": "error",
+                "code": "invalid_request",
+                "parameter": "payment_method_id",
+                "description": "Payment method is not found or not saved",
+            }
+        payment_id = str(uuid.uuid4())
+        payment = {
+            "id": payment_id,
+            "status": "pending",
+            "paid": False,
+            "amount": body["amount"],
+            "description": body.get("description", ""),
+            "recipient": {"account_id": self.shop_id, "gateway_id": "1000001"},
+            "created_at": self._stamp(),
+            "test": True,
+            "refundable": False,
+            "metadata": body.get("metadata", {}),
+            "_capture": body.get("capture", False),
+            "_save": True,
+            "_method": method,
+        }
+        self.payments[payment_id] = payment
+        reason = self.declines.get(method["id"])
+        if reason is None:
+            self._move(payment, "succeeded" if payment["_capture"] else "waiting_for_capture")
+        else:
+            self._move(payment, "canceled")
+            payment["cancellation_details"] = {"party": "issuer", "reason": reason}
+        return _public(payment)
+
+    def decline(self, method_id: str, reason: str = "insufficient_funds") -> None:
+        """From now on the issuer declines charges of this saved method."""
+        self.declines[method_id] = reason
+
+    def autopayments(self) -> list[dict[str, Any]]:
+        """The charges of saved methods made so far."""
+        return [_public(p) for p in self.payments.values() if "_method" in p]
 
     async def _get_payment(self, request: Request) -> JSONResponse:
         found = self.payments.get(request.path_params["id"])
@@ -177,13 +230,17 @@ class FakeYooKassa:
             )
         if status == "waiting_for_capture":
             payment["paid"] = True
-        if status in ("succeeded", "waiting_for_capture"):
-            payment["payment_method"] = {
+        if status in ("succeeded", "waiting_for_capture") or "_method" in payment:
+            method = payment.get("_method") or {
                 "type": "bank_card",
                 "id": payment["id"],
                 "saved": payment["_save"],
+                "title": "Bank card *4444",
                 "card": {"last4": "4444", "card_type": "MasterCard"},
             }
+            payment["payment_method"] = method
+            if method["saved"]:
+                self.methods[method["id"]] = method
         if status == "canceled":
             payment["cancellation_details"] = {
                 "party": "merchant",

@@ -15,7 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import identity, shops
 from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container, build_container
-from shopkeeper.cli.demo_sales import ensure_catalogue, ensure_paid_sale
+from shopkeeper.cli.demo_sales import (
+    PLAYGROUND_SHOP,
+    ensure_catalogue,
+    ensure_paid_sale,
+    ensure_playground,
+)
 from shopkeeper.db import unit_of_work
 from shopkeeper.settings import Settings, get_settings
 
@@ -67,7 +72,8 @@ def demo(
     settings = get_settings()
     upgrade(settings.database_url)
     password = settings.admin_password or secrets.token_urlsafe(12)
-    asyncio.run(create_demo_data(settings, password))
+    base_url = (settings.public_url or f"http://{host}:{port}").rstrip("/")
+    asyncio.run(create_demo_data(settings, password, base_url=base_url))
     _print_login(host, port, password, generated=not settings.admin_password)
     if serve:
         from shopkeeper.cli.server import serve as run_server
@@ -75,10 +81,13 @@ def demo(
         run_server(host=host, port=port)
 
 
-async def create_demo_data(settings: Settings, password: str) -> None:
-    """Create (or refresh) the demo admin, shops, staff and customers."""
+async def create_demo_data(
+    settings: Settings, password: str, *, base_url: str = "http://127.0.0.1:8000"
+) -> None:
+    """Create (or refresh) the demo admin, shops, staff, customers and the bot playground
+    (`base_url`: where the app will be served, for the playground bot's Bot API base)."""
     container = build_container(settings)
-    steps = 1 + 4 * len(DEMO_SHOPS) + len(DEMO_STAFF)
+    steps = 2 + 4 * len(DEMO_SHOPS) + len(DEMO_STAFF)
     try:
         with Progress(transient=True) as progress:
             bar = progress.add_task("Creating demo data", total=steps)
@@ -102,6 +111,8 @@ async def create_demo_data(settings: Settings, password: str) -> None:
                 progress.advance(bar)
                 await ensure_paid_sale(container, shop.slug)
                 progress.advance(bar)
+            await ensure_playground(container, PLAYGROUND_SHOP, base_url)
+            progress.advance(bar)
     finally:
         await container.close()
 
@@ -180,6 +191,7 @@ def _print_login(host: str, port: int, password: str, *, generated: bool) -> Non
     table = Table(title="Shopkeeper demo", show_header=False)
     table.add_row("Admin panel", f"http://{host}:{port}/admin")
     table.add_row("API docs", f"http://{host}:{port}/api/docs")
+    table.add_row("Bot playground", f"http://{host}:{port}/admin/s/{PLAYGROUND_SHOP}/playground")
     table.add_row("Email", ADMIN_EMAIL)
     source = "generated for this run" if generated else "from SHOPKEEPER_ADMIN_PASSWORD"
     table.add_row("Password", f"{password}  ({source})")

@@ -1,4 +1,5 @@
-"""Demo catalogue per reference system, and one sale paid through the sandbox gateway."""
+"""Demo catalogue per reference system, one sale paid through the sandbox gateway, and the
+LumenPay shop's bot playground with its private channel."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 
 from shopkeeper import catalog, identity, orders, payments, shops
 from shopkeeper.audit import Actor
+from shopkeeper.bots.telegram import channels, playground
 from shopkeeper.catalog.schemas import PeriodUnit as Every
 from shopkeeper.catalog.schemas import PlanTerms, PriceIn, ProductCreate
 from shopkeeper.catalog.schemas import ProductKind as Kind
@@ -91,3 +93,37 @@ async def ensure_paid_sale(container: Container, slug: str) -> None:
         container, shop=shop, order_id=order.id, data=PaymentCreate(), actor=DEMO_ACTOR
     )
     await payments.press_sandbox(container, payment_id=started.payment_id, outcome="pay")
+
+
+PLAYGROUND_SHOP = "lumen"  # the LumenPay system: plans sold through a bot, a private channel
+
+
+async def ensure_playground(container: Container, slug: str, base_url: str) -> None:
+    """The shop's playground bot, and its private channel sold by every plan of the shop, so
+    a newcomer can buy a plan in /admin/s/<shop>/playground and get the invite link."""
+    async with container.readers() as session:
+        shop = await shops.get_shop(session, slug=slug)
+        found = await playground.get_playground(session, shop_id=shop.id)
+    if found is None:
+        found = await playground.create_playground_bot(
+            container, shop_id=shop.id, actor=DEMO_ACTOR, base_url=base_url
+        )
+    elif not found.connected:
+        found = await playground.reconnect_playground_bot(
+            container, shop_id=shop.id, actor=DEMO_ACTOR, base_url=base_url
+        )
+    await _sell_channel(container, shop, found)
+
+
+async def _sell_channel(
+    container: Container, shop: shops.ShopRead, found: playground.PlaygroundRead
+) -> None:
+    async with container.readers() as session:
+        registered = await channels.list_channels(session, shop_id=shop.id, limit=100)
+        products = await catalog.list_products(session, shop_id=shop.id, limit=100)
+    chat_id = found.channel_ids[0]
+    if any(channel.chat_id == chat_id for channel in registered.items) or found.bot_id is None:
+        return
+    plans = [p.id for p in products.items if p.kind == Kind.PLAN]
+    data = channels.ChannelCreate(chat_id=chat_id, bot_id=found.bot_id, product_ids=plans)
+    await channels.register_channel(container, shop_id=shop.id, data=data, actor=DEMO_ACTOR)

@@ -7,9 +7,17 @@ yookassa behind one port; credentials per shop encrypted at rest. Public: `start
 process); `record_events(session, *, shop_id, provider, events, now)` for facts that come
 another way (bot updates); `refund_order(container, *, shop_id, order_id, amount, reason,
 actor)`; reads `get_payment`, `list_payments`, `list_refunds`, `order_ledger`, `pay_page`;
-`press_sandbox(container, *, payment_id, outcome)`. Calls orders.mark_paid / record_refund in
-the same transaction. Publishes `payments.payment_succeeded.v1`, `payment_failed.v1`,
-`refund_succeeded.v1`; consumes none. Task `payments.settle`. HTTP: /api/v1/shops/{shop}/
+`press_sandbox(container, *, payment_id, outcome)`; `enabled_gateways`,
+`configure_gateway_if_absent` (audited); Telegram Stars facts from a bot:
+`stars_succeeded_event`, `charge_is_booked` / `record_charge` (renewals, repeat charges).
+Renewals (`service.renewals`): a one-plan order through YooKassa saves the payment method,
+through Stripe is a Stripe subscription; `renewal_reference(session, *, shop_id, order_id)`
+says which; `charge_saved_method(container, *, shop_id, order_id, provider,
+method_reference)`; `saved_method_providers()`; `set_provider_cancel_at_period_end`; a
+Stripe cycle invoice pays a renewal order (source "renewal") of the same plan, once per
+invoice. Calls orders.mark_paid / record_refund in the same transaction. Publishes
+`payments.payment_succeeded.v1`, `payment_failed.v1`, `refund_succeeded.v1`,
+`recurring_ended.v1`; consumes none. Task `payments.settle`. HTTP: /api/v1/shops/{shop}/
 payments/gateways/{provider}, …/orders/{id}/payments|refunds|ledger, …/payments/webhooks/
 {provider}. Out-of-order rule: see `payments.service.settlement`.
 """
@@ -29,10 +37,24 @@ from shopkeeper.payments.errors import (
     WebhookProcessingFailed,
     WebhookSignatureInvalid,
 )
-from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded, RefundSucceeded
-from shopkeeper.payments.flows import WebhookOutcome, receive_webhook, refund_order, start_payment
+from shopkeeper.payments.events import (
+    PaymentFailed,
+    PaymentSucceeded,
+    RecurringEnded,
+    RefundSucceeded,
+)
+from shopkeeper.payments.flows import (
+    WebhookOutcome,
+    charge_saved_method,
+    receive_webhook,
+    refund_order,
+    set_provider_cancel_at_period_end,
+    start_payment,
+)
 from shopkeeper.payments.flows.sandbox import press as press_sandbox
-from shopkeeper.payments.providers.base import EventKind, PaymentEvent
+from shopkeeper.payments.providers.base import EventKind, PaymentEvent, RenewalMode
+from shopkeeper.payments.providers.telegram_stars import CURRENCY as STARS_CURRENCY
+from shopkeeper.payments.providers.telegram_stars import succeeded_event as stars_succeeded_event
 from shopkeeper.payments.schemas import (
     OrderLedger,
     PaymentCreate,
@@ -40,12 +62,17 @@ from shopkeeper.payments.schemas import (
     PaymentStarted,
     PaymentStatus,
     RefundRead,
+    RenewalReference,
 )
+from shopkeeper.payments.service.accounts import configure_gateway_if_absent, enabled_gateways
+from shopkeeper.payments.service.charges import charge_is_booked, record_charge
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
 from shopkeeper.payments.service.reads import get_payment, list_payments, list_refunds, order_ledger
+from shopkeeper.payments.service.renewals import renewal_reference, saved_method_providers
 from shopkeeper.payments.service.settlement import record_events
 
 __all__ = [
+    "STARS_CURRENCY",
     "EventKind",
     "GatewayDisabled",
     "GatewayError",
@@ -65,13 +92,20 @@ __all__ = [
     "PaymentStatus",
     "PaymentSucceeded",
     "ProviderNotSupported",
+    "RecurringEnded",
     "RefundExceedsRemaining",
     "RefundRead",
     "RefundSucceeded",
+    "RenewalMode",
+    "RenewalReference",
     "WebhookMalformed",
     "WebhookOutcome",
     "WebhookProcessingFailed",
     "WebhookSignatureInvalid",
+    "charge_is_booked",
+    "charge_saved_method",
+    "configure_gateway_if_absent",
+    "enabled_gateways",
     "get_payment",
     "list_payments",
     "list_refunds",
@@ -79,7 +113,12 @@ __all__ = [
     "pay_page",
     "press_sandbox",
     "receive_webhook",
+    "record_charge",
     "record_events",
     "refund_order",
+    "renewal_reference",
+    "saved_method_providers",
+    "set_provider_cancel_at_period_end",
+    "stars_succeeded_event",
     "start_payment",
 ]

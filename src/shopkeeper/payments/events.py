@@ -48,3 +48,18 @@ class RefundSucceeded(Event):
     amount: int
     currency: str
     source: str
+
+
+class RecurringEnded(Event):
+    """The provider's own subscription a payment started will charge no more (Stripe:
+    customer.subscription.deleted). `reference` is that subscription's id."""
+
+    name = "payments.recurring_ended.v1"
+    key_field = "order_id"
+
+    payment_id: uuid.UUID
+    order_id: uuid.UUID
+    shop_id: uuid.UUID
+    provider: str
+    reference: str
+    reason: str | None

@@ -52,6 +52,9 @@ class Payment(Base):
         UniqueConstraint("shop_id", "provider", "provider_payment_id"),
         Index("ix_payments_payment_shop_order", "shop_id", "order_id"),
         Index("ix_payments_payment_reference", "shop_id", "provider", "provider_reference"),
+        Index(
+            "ix_payments_payment_subscription", "shop_id", "provider", "provider_subscription_id"
+        ),
         Index("ix_payments_payment_status", "status", "updated_at"),
     )
 
@@ -67,6 +70,8 @@ class Payment(Base):
     provider_payment_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     provider_reference: Mapped[str | None] = mapped_column(String(128), nullable=True)
     payment_method_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # The provider's own subscription this payment started or renewed (Stripe `sub_…`).
+    provider_subscription_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     # Snapshots shown on the hosted pay page and sent to the provider.
     description: Mapped[str] = mapped_column(String(300), default="")
     shop_name: Mapped[str] = mapped_column(String(200), default="")

@@ -30,6 +30,12 @@ class PaymentsRepository:
             )
         )
 
+    async def accounts_of(self, shop_id: uuid.UUID) -> list[GatewayAccount]:
+        rows = await self.session.scalars(
+            select(GatewayAccount).where(GatewayAccount.shop_id == shop_id)
+        )
+        return list(rows)
+
     # -- payments --------------------------------------------------------------------------
     async def payment(
         self, shop_id: uuid.UUID | None, payment_id: uuid.UUID, *, lock: bool = False
@@ -51,6 +57,22 @@ class PaymentsRepository:
             or_(Payment.provider_payment_id.in_(refs), Payment.provider_reference.in_(refs)),
         )
         return await self.session.scalar(query.with_for_update() if lock else query.limit(1))
+
+    async def payment_by_subscription(
+        self, shop_id: uuid.UUID, provider: str, subscription_ref: str, *, lock: bool = False
+    ) -> Payment | None:
+        """The first payment of the provider's subscription `subscription_ref`."""
+        query = (
+            select(Payment)
+            .where(
+                Payment.shop_id == shop_id,
+                Payment.provider == provider,
+                Payment.provider_subscription_id == subscription_ref,
+            )
+            .order_by(Payment.created_at, Payment.id)
+            .limit(1)
+        )
+        return await self.session.scalar(query.with_for_update() if lock else query)
 
     async def payments_for_order(self, shop_id: uuid.UUID, order_id: uuid.UUID) -> list[Payment]:
         rows = await self.session.scalars(

@@ -58,6 +58,8 @@ class PaymentCreate(BaseModel):
 
     provider: str = Field(default="sandbox", min_length=1, max_length=32)
     return_url: AnyHttpUrl | None = None
+    # True: must renew by itself (422 unless the order is one plan). False: as the gateway
+    # can — one plan through YooKassa saves the method, through Stripe is a subscription.
     recurring: bool = False
 
 
@@ -89,6 +91,7 @@ class PaymentRead(BaseModel):
     redirect_url: str | None
     recurring: bool
     payment_method_id: str | None  # a saved method for recurring charges (YooKassa)
+    provider_subscription_id: str | None = None  # the provider's own subscription (Stripe)
     applied: bool
     flag: str | None
     error: str | None
@@ -144,3 +147,12 @@ class OrderLedger(BaseModel):
     fees: int
     captured: int
     entries: list[LedgerEntryRead]
+
+
+class RenewalReference(BaseModel):
+    """What renews a plan an order paid for: `mode` saved_method (we charge `reference`, a
+    saved payment method) or subscription (the provider's own subscription `reference`)."""
+
+    provider: str
+    reference: str
+    mode: str

@@ -8,10 +8,15 @@ Public: `start_or_extend(session, *, shop_id, customer_id, product_id, order_id,
 (renewal "manual" or "auto" with a provider reference; payments charges), `get_subscription`,
 `list_subscriptions`, `list_customer_subscriptions` (a bot's /status), `has_active`;
 `expire_due` / `send_reminders` (tasks `subscriptions.expire`, `subscriptions.remind`).
+Automatic renewal (`service.renewals`): a plan paid through a gateway that renews by itself
+renews "auto" (no reminders before the end); task `subscriptions.renew` charges saved
+methods SHOPKEEPER_RENEWAL_LEAD_HOURS ahead, once per period end; a decline or an ended
+gateway subscription falls back to reminders.
 Publishes `subscriptions.subscription_started.v1`, `.subscription_renewed.v1`,
 `.subscription_past_due.v1`, `.cancel_scheduled.v1`, `.subscription_ended.v1`,
-`.reminder_due.v1` (once per subscription, period end and kind). Consumes
-`orders.order_paid.v1`, `orders.order_refunded.v1`, `identity.customers_merged.v1`.
+`.reminder_due.v1` (once per subscription, period end and kind), `.renewal_stopped.v1`.
+Consumes `orders.order_paid.v1`, `orders.order_refunded.v1`, `identity.customers_merged.v1`,
+`payments.payment_succeeded.v1`, `payments.payment_failed.v1`, `payments.recurring_ended.v1`.
 HTTP: `/api/v1/shops/{shop}/subscriptions` (subscriptions.read / subscriptions.write; audited).
 """
 
@@ -26,6 +31,7 @@ from shopkeeper.subscriptions.events import (
     SubscriptionEnded,
     SubscriptionPastDue,
     SubscriptionReminderDue,
+    SubscriptionRenewalStopped,
     SubscriptionRenewed,
     SubscriptionStarted,
 )
@@ -72,6 +78,7 @@ __all__ = [
     "SubscriptionPastDue",
     "SubscriptionRead",
     "SubscriptionReminderDue",
+    "SubscriptionRenewalStopped",
     "SubscriptionRenewed",
     "SubscriptionStarted",
     "SubscriptionStatus",

@@ -94,3 +94,19 @@ class SubscriptionReminderDue(Event):
     period_end: datetime
     kind: str  # "before_3d" | "before_1d" | "expired" (configurable offsets → "before_<N>d")
     days_left: int
+
+
+class SubscriptionRenewalStopped(Event):
+    """Automatic renewal stopped: the saved method was declined, or the provider's own
+    subscription ended. The subscription renews by reminders from now on (`reason` says why)."""
+
+    name = "subscriptions.renewal_stopped.v1"
+    key_field = "subscription_id"
+
+    subscription_id: uuid.UUID
+    shop_id: uuid.UUID
+    customer_id: uuid.UUID
+    product_id: uuid.UUID
+    period_end: datetime
+    provider: str | None
+    reason: str

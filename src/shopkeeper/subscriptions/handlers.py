@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper.identity.events import CustomersMerged
 from shopkeeper.kit.clock import Clock
 from shopkeeper.orders.events import OrderEventLine, OrderPaid, OrderRefunded
-from shopkeeper.subscriptions.service import followups, purchases
+from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded, RecurringEnded
+from shopkeeper.subscriptions.service import followups, purchases, renewals
 
 log = structlog.get_logger(__name__)
 
@@ -34,10 +35,15 @@ async def on_order_paid(event: OrderPaid, session: AsyncSession, clock: Clock) -
         log.warning("subscriptions.plan_without_customer", order_id=str(event.order_id))
         return
     for product_id, periods in sorted(bought.items()):  # one lock order across workers
-        await purchases.start_or_extend(
+        subscription = await purchases.start_or_extend(
             session, shop_id=event.shop_id, customer_id=event.customer_id,
             product_id=product_id, order_id=event.order_id, periods=periods, now=clock.now(),
         )  # fmt: skip
+        if len(bought) == 1:  # a gateway renews one plan by itself (a saved method, its own)
+            await renewals.record_from_order(
+                session, shop_id=event.shop_id, subscription_id=subscription.id,
+                order_id=event.order_id, now=clock.now(),
+            )  # fmt: skip
 
 
 async def on_order_refunded(event: OrderRefunded, session: AsyncSession, clock: Clock) -> None:
@@ -57,8 +63,38 @@ async def on_customers_merged(event: CustomersMerged, session: AsyncSession, clo
     )  # fmt: skip
 
 
+async def on_payment_succeeded(
+    event: PaymentSucceeded, session: AsyncSession, clock: Clock
+) -> None:
+    """A renewal order's charge went through (the order's OrderPaid extends the period)."""
+    await renewals.charge_settled(
+        session, shop_id=event.shop_id, order_id=event.order_id, paid=event.applied,
+        reason=None if event.applied else "the renewal order could not take the money",
+        now=clock.now(), payment_id=event.payment_id,
+    )  # fmt: skip
+
+
+async def on_payment_failed(event: PaymentFailed, session: AsyncSession, clock: Clock) -> None:
+    """A renewal order's charge was declined: the subscription renews by reminders."""
+    await renewals.charge_settled(
+        session, shop_id=event.shop_id, order_id=event.order_id, paid=False,
+        reason=event.reason or event.status, now=clock.now(), payment_id=event.payment_id,
+    )  # fmt: skip
+
+
+async def on_recurring_ended(event: RecurringEnded, session: AsyncSession, clock: Clock) -> None:
+    """The gateway's own subscription ended: what renewed through it renews by reminders."""
+    await renewals.recurring_ended(
+        session, shop_id=event.shop_id, provider=event.provider, reference=event.reference,
+        reason=event.reason, now=clock.now(),
+    )  # fmt: skip
+
+
 HANDLERS = {
     OrderPaid: [on_order_paid],
     OrderRefunded: [on_order_refunded],
     CustomersMerged: [on_customers_merged],
+    PaymentSucceeded: [on_payment_succeeded],
+    PaymentFailed: [on_payment_failed],
+    RecurringEnded: [on_recurring_ended],
 }

@@ -1,4 +1,5 @@
-"""Tables of the subscriptions context: subscriptions, how their end moved, reminders sent."""
+"""Tables of the subscriptions context: subscriptions, how their end moved, reminders sent,
+automatic renewals claimed."""
 
 from __future__ import annotations
 
@@ -120,3 +121,34 @@ class SubscriptionReminder(Base):
     kind: Mapped[str] = mapped_column(String(16))  # before_<N>d | expired
     offset_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # N; NULL: expired
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SubscriptionRenewal(Base):
+    """One automatic renewal per (subscription, period end): inserting it claims the charge.
+
+    `status`: claimed (the renewal order placed, the charge not answered yet) → pending (the
+    provider will tell) → paid, or failed (`error` says why; the subscription went back to
+    renewal by reminders).
+    """
+
+    __tablename__ = "subscriptions_renewal"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "period_end"),
+        Index("ix_subscriptions_renewal_shop_order", "shop_id", "order_id"),
+        Index("ix_subscriptions_renewal_status", "status", "created_at"),
+        CheckConstraint("status IN ('claimed', 'pending', 'paid', 'failed')", name="status_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subscriptions_subscription.id", ondelete="CASCADE")
+    )
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    provider: Mapped[str] = mapped_column(String(32))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)  # the renewal order
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,9 +7,13 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper import payments
+from shopkeeper.container import Container
+from shopkeeper.db import unit_of_work
+from shopkeeper.errors import AppError
 from shopkeeper.scheduler import Task
 from shopkeeper.settings import Settings
-from shopkeeper.subscriptions.service import jobs
+from shopkeeper.subscriptions.service import jobs, renewals
 
 log = structlog.get_logger(__name__)
 
@@ -28,7 +32,39 @@ async def remind(session: AsyncSession, now: datetime, settings: Settings) -> No
         log.info("subscriptions.reminded", count=sent)
 
 
+async def renew(container: Container, now: datetime) -> None:
+    """Charge the saved methods of auto-renewing subscriptions ending within
+    SHOPKEEPER_RENEWAL_LEAD_HOURS: claimed once per period end, each charge outside the claim's
+    transaction, its answer recorded after."""
+    lead = timedelta(hours=container.settings.renewal_lead_hours)
+    async with unit_of_work(container.sessions) as session:
+        charges = await renewals.claim_due(
+            session, now=now, lead=lead, providers=payments.saved_method_providers()
+        )
+    for charge in charges:
+        await _charge(container, charge)
+    if charges:
+        log.info("subscriptions.renewals_charged", count=len(charges))
+
+
+async def _charge(container: Container, charge: renewals.RenewalCharge) -> None:
+    payment, error = None, None
+    try:
+        payment = await payments.charge_saved_method(
+            container, shop_id=charge.shop_id, order_id=charge.order_id,
+            provider=charge.provider, method_reference=charge.method_reference,
+        )  # fmt: skip
+    except AppError as exc:  # not configured any more, the order closed meanwhile, ...
+        error = f"{exc.code}: {exc.detail}"
+    async with unit_of_work(container.sessions) as session:
+        await renewals.finish_charge(
+            session, shop_id=charge.shop_id, order_id=charge.order_id, payment=payment,
+            error=error, now=container.clock.now(),
+        )  # fmt: skip
+
+
 TASKS = [
     Task("subscriptions.expire", expire, every=timedelta(minutes=1)),
     Task("subscriptions.remind", remind, every=timedelta(minutes=5)),
+    Task("subscriptions.renew", renew, every=timedelta(minutes=10)),
 ]

@@ -1,12 +1,19 @@
 """Telegram: every shop's bots on one aiogram Dispatcher, webhooks or long polling.
 
 Public: `connect_bot(container, *, shop_id, token, actor, api_base=None)` (getMe, setWebhook
-or deleteWebhook, token stored encrypted), `list_bots`, `get_bot`, `disconnect_bot`;
+or deleteWebhook, token stored encrypted; a shop with no telegram_stars gateway gets one with
+this token), `list_bots`, `get_bot`, `disconnect_bot`;
 `telegram_runtime(container)` (the Dispatcher, cached `Bot`s and records, `feed`,
 `handle_webhook`); `polling_loop(container)` (a worker loop); `TelegramSender` →
 `SendResult` (delivered / blocked / failed; limits, 429 retries, blocked users marked);
 `recipient_for_customer`, `get_telegram_user`; texts `Texts`, `DEFAULTS`, `list_texts`,
-`put_text`; deep links `parse_start_payload`, `start_link`. Handlers: `handlers/<feature>.py`.
+`put_text`; deep links `parse_start_payload`, `start_link`. Handlers: `handlers/<feature>.py`
+(selling: `buy` → `service.checkout` (order in the update's transaction, payment after it via
+`deferred.AfterCommit`), `payments` (Stars pre-checkout / successful_payment / renewals, via
+`service.stars`), `status`); the buying conversation is a telegram_conversation row.
+Chats: `channels` (API `/api/v1/shops/{shop}/channels`, rights checks, join requests,
+`telegram.reconcile_chats`), `/channels`; `binding.bind` registers `TelegramChatStrategy`
+(access "telegram_chat") and `TelegramMessenger` (notifications "telegram").
 Consumes `identity.customers_merged.v1`; publishes nothing. HTTP: `/api/v1/shops/{shop}/bots`
 (bots.read / bots.write), `/api/v1/shops/{shop}/bots/texts`, webhook `POST /telegram/{bot_id}`.
 """

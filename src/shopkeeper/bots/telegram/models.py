@@ -111,3 +111,22 @@ class TelegramText(Base):
     language: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TelegramConversation(Base):
+    """Where a user is in the bot's buying flow (chosen plan, a promo code, awaited input).
+
+    Kept in the database so that any replica answers the next update of the conversation.
+    """
+
+    __tablename__ = "telegram_conversation"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("telegram_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(16))  # "chosen" | "promo" (awaiting the code)
+    variant_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    promo_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    order_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)  # the last order placed
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

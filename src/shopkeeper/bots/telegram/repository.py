@@ -5,19 +5,36 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.bots.telegram.models import TelegramBot, TelegramText, TelegramUpdate, TelegramUser
+from shopkeeper.bots.telegram.models import (
+    TelegramBot,
+    TelegramConversation,
+    TelegramText,
+    TelegramUpdate,
+    TelegramUser,
+)
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
     """An INSERT that can say ON CONFLICT DO NOTHING on both databases."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+# Every update runs these two: built once, as building a statement costs more than running it.
+_USER_OF_BOT = select(TelegramUser).where(
+    TelegramUser.bot_id == bindparam("bot_id"),
+    TelegramUser.telegram_user_id == bindparam("telegram_user_id"),
+)
+_CLAIM = {
+    name: insert(cast(Table, TelegramUpdate.__table__)).on_conflict_do_nothing()  # Core: leaner
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 class BotRepository:
@@ -94,10 +111,8 @@ class UserRepository:
         self.session = session
 
     async def get(self, bot_id: uuid.UUID, telegram_user_id: int) -> TelegramUser | None:
-        query = select(TelegramUser).where(
-            TelegramUser.bot_id == bot_id, TelegramUser.telegram_user_id == telegram_user_id
-        )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        values = {"bot_id": bot_id, "telegram_user_id": telegram_user_id}
+        return (await self.session.execute(_USER_OF_BOT, values)).scalar_one_or_none()
 
     async def in_shop(self, shop_id: uuid.UUID, user_id: uuid.UUID) -> TelegramUser | None:
         query = select(TelegramUser).where(
@@ -156,12 +171,9 @@ class UpdateRepository:
         self, *, bot_id: uuid.UUID, shop_id: uuid.UUID, update_id: int, now: datetime
     ) -> bool:
         """Record the update as processed; False when it already was (a redelivery)."""
-        statement = (
-            _insert(self.session, TelegramUpdate)
-            .values(bot_id=bot_id, update_id=update_id, shop_id=shop_id, received_at=now)
-            .on_conflict_do_nothing()
-        )
-        result = await self.session.execute(statement)
+        statement = _CLAIM[self.session.get_bind().dialect.name]
+        values = {"bot_id": bot_id, "update_id": update_id, "shop_id": shop_id, "received_at": now}
+        result = await self.session.execute(statement, values)
         return bool(getattr(result, "rowcount", 0))
 
     async def prune(self, before: datetime) -> int:
@@ -194,3 +206,18 @@ class TextRepository:
 
     async def remove(self, row: TelegramText) -> None:
         await self.session.delete(row)
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: uuid.UUID, *, lock: bool = False) -> TelegramConversation | None:
+        query = select(TelegramConversation).where(TelegramConversation.user_id == user_id)
+        if lock:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    def add(self, row: TelegramConversation) -> TelegramConversation:
+        self.session.add(row)
+        return row

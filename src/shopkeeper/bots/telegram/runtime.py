@@ -10,6 +10,7 @@ a handler returns (`return message.answer(...)`) is sent after its transaction c
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -19,12 +20,14 @@ from typing import Any, Generic, TypeVar
 import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
-from aiogram.methods import TelegramMethod
+from aiogram.methods import Response, TelegramMethod
 from aiogram.types import Update
 from pydantic import ValidationError
 
+from shopkeeper.bots.telegram.deferred import AfterCommit
 from shopkeeper.bots.telegram.errors import BotNotFound, UpdateMalformed, WebhookSecretMismatch
 from shopkeeper.bots.telegram.limiter import SendLimiter
 from shopkeeper.bots.telegram.repository import BotRepository, TextRepository
@@ -129,23 +132,31 @@ class TelegramRuntime:
         from shopkeeper.bots.telegram.dispatcher import build_dispatcher
 
         self.container = container
+        # aiogram logs a line per update at INFO: the request log says as much, for less.
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         self.dispatcher: Dispatcher = build_dispatcher(self)
         self.limiter = SendLimiter()
         self.changed = asyncio.Event()  # a bot was connected or removed: pollers look again
         self._entries: _TTLCache[uuid.UUID, BotEntry | None] = _TTLCache(CACHE_SECONDS)
         self._texts: _TTLCache[uuid.UUID, Overrides] = _TTLCache(CACHE_SECONDS)
         self._bots: dict[uuid.UUID, tuple[Bot, str, str]] = {}  # id → (bot, token, base)
-        self._sessions: dict[str, AiohttpSession] = {}
+        self._sessions: dict[str, BaseSession] = {}
 
     # -- Bot API clients ---------------------------------------------------------------------
     def api_base(self, override: str | None = None) -> str:
         return (override or self.container.settings.telegram_api_url).rstrip("/")
 
-    def _session(self, base: str) -> AiohttpSession:
+    def _session(self, base: str) -> BaseSession:
         session = self._sessions.get(base)
         if session is None:
-            api = TelegramAPIServer.from_base(base)
-            session = self._sessions[base] = AiohttpSession(api=api)
+            from shopkeeper.bots.telegram.playground import session as playground
+
+            if playground.is_playground_base(base):  # the stand-in, served in this process
+                session = self._sessions[base] = playground.PlaygroundSession(self.container, base)
+            else:
+                api = TelegramAPIServer.from_base(base)
+                session = self._sessions[base] = AiohttpSession(api=api)
+            session.middleware(_keep_response_type)
         return session
 
     def bot_for_token(self, token: str, api_base: str | None = None) -> Bot:
@@ -215,6 +226,8 @@ class TelegramRuntime:
         """Run one update through the dispatcher, then send the method a handler returned."""
         bot = self.bot(entry)
         response = await self.dispatcher.feed_update(bot, update, bot_entry=entry)
+        if isinstance(response, AfterCommit):  # the handler's slow part, outside its transaction
+            response = await response.run()
         if isinstance(response, TelegramMethod):
             await self.call_after_commit(entry, bot, response)
 
@@ -243,6 +256,21 @@ class TelegramRuntime:
         self._bots.clear()
         for session in sessions:
             await session.close()
+
+
+# pydantic keeps a parametrized generic only while something references it, so once the
+# garbage collector has run, aiogram rebuilds `Response[Message]` (about a millisecond) for the
+# next call. Holding each answer type the bots have used keeps them built.
+_RESPONSE_TYPES: dict[Any, Any] = {}
+
+
+async def _keep_response_type(
+    make_request: Callable[..., Awaitable[Any]], bot: Bot, method: TelegramMethod[Any]
+) -> Any:
+    returning = method.__returning__
+    if returning not in _RESPONSE_TYPES:
+        _RESPONSE_TYPES[returning] = Response[returning]  # type: ignore[valid-type]
+    return await make_request(bot, method)
 
 
 def telegram_runtime(container: Container) -> TelegramRuntime:

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.bots.telegram.channels import reconcile
 from shopkeeper.bots.telegram.repository import UpdateRepository
+from shopkeeper.container import Container
 from shopkeeper.scheduler import Task
 
 log = structlog.get_logger(__name__)
@@ -24,4 +26,10 @@ async def prune_updates(session: AsyncSession, now: datetime) -> None:
         log.info("telegram.updates_pruned", count=pruned)
 
 
+async def reconcile_chats(session: AsyncSession, container: Container, now: datetime) -> None:
+    """Remove members of the shops' chats who hold no active grant (leaked links)."""
+    await reconcile.reconcile_chats(session, container, now)
+
+
 TASKS = [Task("telegram.prune_updates", prune_updates, every=timedelta(hours=1))]
+TASKS += [Task("telegram.reconcile_chats", reconcile_chats, every=timedelta(minutes=10))]

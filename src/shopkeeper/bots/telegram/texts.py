@@ -49,9 +49,12 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "pl": "To nie jest jeszcze dostępne.",
     },
     "help": {
-        "en": "{shop}\n\n/start — main menu\n/help — this help\n/language — change the language",
-        "ru": "{shop}\n\n/start — главное меню\n/help — эта справка\n/language — сменить язык",
-        "pl": "{shop}\n\n/start — menu główne\n/help — ta pomoc\n/language — zmień język",
+        "en": "{shop}\n\n/start — main menu\n/buy — buy a plan\n/status — my subscriptions"
+        "\n/help — this help\n/language — change the language",
+        "ru": "{shop}\n\n/start — главное меню\n/buy — купить тариф\n/status — мои подписки"
+        "\n/help — эта справка\n/language — сменить язык",
+        "pl": "{shop}\n\n/start — menu główne\n/buy — kup plan\n/status — moje subskrypcje"
+        "\n/help — ta pomoc\n/language — zmień język",
     },
     "language.choose": {
         "en": "Choose your language:",
@@ -131,3 +134,14 @@ class Texts:
     def using(self, language: str) -> Texts:
         """The same shop's texts in another language."""
         return Texts(language, self._overrides)
+
+
+# The selling flow's wording (/buy, payments, /status) lives in its own module.
+from shopkeeper.bots.telegram.texts_selling import SELLING  # noqa: E402
+
+DEFAULTS.update(SELLING)
+
+# /channels: a customer's chats and their invite links.
+from shopkeeper.bots.telegram.texts_channels import CHANNELS  # noqa: E402
+
+DEFAULTS.update(CHANNELS)

@@ -13,16 +13,22 @@ from shopkeeper.payments.flows.follow_up import (
     settle_due,
 )
 from shopkeeper.payments.flows.inbound import WebhookOutcome, receive_webhook
+from shopkeeper.payments.flows.recurring import (
+    charge_saved_method,
+    set_provider_cancel_at_period_end,
+)
 from shopkeeper.payments.flows.refund import refund_order
 from shopkeeper.payments.flows.start import start_payment
 
 __all__ = [
     "WebhookOutcome",
     "capture_or_cancel",
+    "charge_saved_method",
     "receive_webhook",
     "refund_automatically",
     "refund_order",
     "run_follow_ups",
+    "set_provider_cancel_at_period_end",
     "settle_due",
     "start_payment",
 ]

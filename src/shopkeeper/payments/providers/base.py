@@ -36,6 +36,17 @@ class EventKind(StrEnum):
     CANCELED = "canceled"
     WAITING_FOR_CAPTURE = "waiting_for_capture"
     REFUNDED = "refunded"
+    # A provider's own repeat charge of a subscription a payment of ours started (Stripe).
+    RENEWED = "renewed"
+    # The provider's subscription a payment started will not charge again (Stripe).
+    RECURRING_ENDED = "recurring_ended"
+
+
+class RenewalMode(StrEnum):
+    """How a provider renews a plan bought through it."""
+
+    SAVED_METHOD = "saved_method"  # we charge the saved payment method again (YooKassa)
+    SUBSCRIPTION = "subscription"  # the provider charges every period on its own (Stripe)
 
 
 class StartStatus(StrEnum):
@@ -158,6 +169,7 @@ class PaymentEvent:
     fee: int | None = None
     payment_method_id: str | None = None
     reason: str | None = None
+    subscription_ref: str | None = None  # the provider's subscription the fact is about
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -198,6 +210,8 @@ class PaymentProvider(ABC):
     signature_headers: ClassVar[tuple[str, ...]] = ()
     # Whether a refund can be asked for through the API (Telegram Stars: yes; cash: no).
     supports_refunds: ClassVar[bool] = True
+    # How a plan bought through this provider renews by itself; None: by reminders.
+    renews_plans: ClassVar[RenewalMode | None] = None
 
     def __init__(self, settings: Settings, http: GatewayHttp) -> None:
         self.settings = settings
@@ -248,3 +262,16 @@ class PaymentProvider(ABC):
     ) -> list[PaymentEvent]:
         """Release an authorised, not captured payment."""
         raise GatewayError(f"{self.name} payments cannot be cancelled once authorised")
+
+    async def create_recurring_payment(
+        self, account: GatewayCredentials, request: PaymentRequest, *, method_reference: str,
+        idempotency_key: str,
+    ) -> tuple[PaymentStart, list[PaymentEvent]]:  # fmt: skip
+        """Charge a saved payment method without the customer: the start and its facts."""
+        raise GatewayError(f"{self.name} cannot charge a saved payment method")
+
+    async def set_cancel_at_period_end(
+        self, account: GatewayCredentials, reference: str, *, cancel: bool, idempotency_key: str
+    ) -> None:
+        """Tell the provider's own subscription to stop (or go on) after its current period."""
+        raise GatewayError(f"{self.name} has no subscriptions of its own")

@@ -7,7 +7,9 @@ Webhooks carry `Stripe-Signature: t=…,v1=…` (HMAC-SHA256 of "t.body" with th
 secret, 300 s tolerance). Handled: checkout.session.completed / async_payment_succeeded /
 async_payment_failed / expired, payment_intent.succeeded / payment_failed, charge.refunded
 (each listed refund, plus the running `amount_refunded`), invoice.paid (the first invoice of
-a subscription). Other event types are acknowledged and ignored.
+a subscription pays our payment; a `subscription_cycle` one is the subscription renewing:
+`renewed`), customer.subscription.deleted (`recurring_ended`). Other event types are
+acknowledged and ignored.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from shopkeeper.payments.providers.base import (
     PaymentStart,
     RefundStart,
     RefundStatus,
+    RenewalMode,
     WebhookMalformed,
     WebhookRequest,
 )
@@ -99,6 +102,7 @@ class StripeProvider(PaymentProvider):
     config_model = StripeConfig
     secret_fields: ClassVar[frozenset[str]] = frozenset({"secret_key", "webhook_secret"})
     signature_headers = (SIGNATURE_HEADER,)
+    renews_plans = RenewalMode.SUBSCRIPTION
 
     async def _post(
         self, account: GatewayCredentials, path: str, params: dict[str, Any], idempotency_key: str
@@ -204,6 +208,12 @@ class StripeProvider(PaymentProvider):
                 return intent
         raise GatewayError("Stripe has no PaymentIntent for this payment yet; nothing to refund")
 
+    async def set_cancel_at_period_end(
+        self, account: GatewayCredentials, reference: str, *, cancel: bool, idempotency_key: str
+    ) -> None:
+        params = {"cancel_at_period_end": cancel}
+        await self._post(account, f"/v1/subscriptions/{reference}", params, idempotency_key)
+
     async def fetch_payment(
         self, account: GatewayCredentials, payment: PaymentHandle
     ) -> list[PaymentEvent]:
@@ -250,8 +260,8 @@ def _session_completed(event_id: str, obj: dict[str, Any]) -> list[PaymentEvent]
 
 def _session_event(event_id: str, obj: dict[str, Any], kind: EventKind) -> list[PaymentEvent]:
     amount, currency = _money(obj, "amount_total")
-    intent = _id(obj.get("payment_intent"))
-    refs = tuple(r for r in (_id(obj.get("id")), intent, _id(obj.get("subscription"))) if r)
+    intent, subscription = _id(obj.get("payment_intent")), _id(obj.get("subscription"))
+    refs = tuple(r for r in (_id(obj.get("id")), intent, subscription) if r)
     return [
         PaymentEvent(
             provider_event_id=event_id,
@@ -261,6 +271,7 @@ def _session_event(event_id: str, obj: dict[str, Any], kind: EventKind) -> list[
             reference=intent,
             amount=amount,
             currency=currency,
+            subscription_ref=subscription,
         )
     ]
 
@@ -322,23 +333,42 @@ def _refund_ref(metadata: Any) -> uuid.UUID | None:
 
 
 def _invoice_paid(event_id: str, obj: dict[str, Any]) -> list[PaymentEvent]:
-    if obj.get("billing_reason") != "subscription_create":
-        return []  # renewals belong to the subscriptions context
+    """The first invoice pays our payment; a cycle invoice is the subscription renewing."""
+    reason = obj.get("billing_reason")
+    if reason not in ("subscription_create", "subscription_cycle"):
+        return []
     parent = (obj.get("parent") or {}).get("subscription_details") or {}
     details = parent or obj.get("subscription_details") or {}
     subscription = _id(parent.get("subscription") or obj.get("subscription"))
-    intent = _id(obj.get("payment_intent"))
+    intent, invoice = _id(obj.get("payment_intent")), _id(obj.get("id"))
     amount, currency = _money(obj, "amount_paid")
-    refs = tuple(r for r in (subscription, intent, _id(obj.get("id"))) if r)
+    renewal = reason == "subscription_cycle"
+    # a renewal is a charge of its own: the invoice names it (the subscription names the first)
+    ids = (invoice, intent) if renewal else (subscription, intent, invoice)
     return [
         PaymentEvent(
             provider_event_id=event_id,
-            kind=EventKind.SUCCEEDED,
+            kind=EventKind.RENEWED if renewal else EventKind.SUCCEEDED,
             payment_id=_our_id(details.get("metadata")),
-            provider_refs=refs,
+            provider_refs=tuple(r for r in ids if r),
             reference=intent,
             amount=amount,
             currency=currency,
+            subscription_ref=subscription,
+        )
+    ]
+
+
+def _subscription_deleted(event_id: str, obj: dict[str, Any]) -> list[PaymentEvent]:
+    """The subscription ended at Stripe (canceled, or unpaid after the retries): no renewals."""
+    details = obj.get("cancellation_details") or {}
+    return [
+        PaymentEvent(
+            provider_event_id=event_id,
+            kind=EventKind.RECURRING_ENDED,
+            payment_id=_our_id(obj.get("metadata")),
+            subscription_ref=_id(obj.get("id")),
+            reason=str(details.get("reason") or obj.get("status") or "canceled"),
         )
     ]
 
@@ -354,4 +384,5 @@ _PARSERS: dict[str, Callable[[str, dict[str, Any]], list[PaymentEvent]]] = {
     "payment_intent.payment_failed": _intent_event(EventKind.FAILED),
     "charge.refunded": _charge_refunded,
     "invoice.paid": _invoice_paid,
+    "customer.subscription.deleted": _subscription_deleted,
 }

@@ -12,15 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import audit
+from shopkeeper.audit import Actor
 from shopkeeper.kit.crypto import SecretBox
 from shopkeeper.payments.errors import GatewayDisabled, GatewayNotConfigured, InvalidGatewayConfig
 from shopkeeper.payments.models import GatewayAccount
-from shopkeeper.payments.providers import DEFAULT_PROVIDER, provider_class, sandbox
+from shopkeeper.payments.providers import DEFAULT_PROVIDER, PROVIDERS, provider_class, sandbox
 from shopkeeper.payments.providers.base import GatewayCredentials
 from shopkeeper.payments.repository import PaymentsRepository
 from shopkeeper.payments.schemas import GatewayRead, GatewayUpdate
 from shopkeeper.settings import Settings
-from shopkeeper.shops import ShopAccess
+from shopkeeper.shops import ShopAccess, ShopRead
 
 MASK = "••••"
 
@@ -88,23 +89,53 @@ async def put_gateway(
     secrets: SecretBox, settings: Settings, now: datetime,
 ) -> GatewayRead:  # fmt: skip
     """Create or replace the account; secret fields left out keep their stored values."""
+    return await _save(session, shop=access.shop, actor=access.actor, provider=provider,
+                       data=data, secrets=secrets, settings=settings, now=now)  # fmt: skip
+
+
+async def configure_gateway_if_absent(
+    session: AsyncSession, *, shop: ShopRead, provider: str, config: dict[str, Any],
+    actor: Actor, secrets: SecretBox, settings: Settings, now: datetime,
+) -> GatewayRead | None:  # fmt: skip
+    """Create an enabled account with `config` unless the shop has one (audited); None if it had."""
+    if await PaymentsRepository(session).account(shop.id, provider) is not None:
+        return None
+    try:
+        async with session.begin_nested():
+            return await _save(session, shop=shop, actor=actor, provider=provider,
+                               data=GatewayUpdate(enabled=True, config=config), secrets=secrets,
+                               settings=settings, now=now)  # fmt: skip
+    except IntegrityError:  # a concurrent request configured it first
+        return None
+
+
+async def enabled_gateways(session: AsyncSession, *, shop_id: uuid.UUID) -> list[str]:
+    """The providers the shop has configured and enabled, sorted by name."""
+    rows = await PaymentsRepository(session).accounts_of(shop_id)
+    return sorted(row.provider for row in rows if row.enabled and row.provider in PROVIDERS)
+
+
+async def _save(
+    session: AsyncSession, *, shop: ShopRead, actor: Actor, provider: str, data: GatewayUpdate,
+    secrets: SecretBox, settings: Settings, now: datetime,
+) -> GatewayRead:  # fmt: skip
     provider_class(provider)
     repo = PaymentsRepository(session)
-    row = await repo.account(access.shop.id, provider)
+    row = await repo.account(shop.id, provider)
     stored = _decrypt(secrets, row) if row is not None else {}
     if row is None and provider == "sandbox":
         stored = sandbox.new_config()
     config = _validated(provider, {**stored, **data.config})
-    before = _read(row, stored, settings, access.shop.slug) if row is not None else None
+    before = _read(row, stored, settings, shop.slug) if row is not None else None
     if row is None:
-        row = repo.add(GatewayAccount(shop_id=access.shop.id, provider=provider, created_at=now))
+        row = repo.add(GatewayAccount(shop_id=shop.id, provider=provider, created_at=now))
     row.config_encrypted = secrets.encrypt(json.dumps(config))
     row.enabled = data.enabled
     row.updated_at = now
     await session.flush()
-    after = _read(row, config, settings, access.shop.slug)
+    after = _read(row, config, settings, shop.slug)
     await audit.record(
-        session, actor=access.actor, shop_id=access.shop.id, action="payments.gateway_updated",
+        session, actor=actor, shop_id=shop.id, action="payments.gateway_updated",
         target_type="payment_gateway", target_id=provider,
         before=before.model_dump(mode="json") if before else None,
         after=after.model_dump(mode="json"), now=now,

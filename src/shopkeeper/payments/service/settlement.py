@@ -39,6 +39,7 @@ log = structlog.get_logger(__name__)
 Result = Literal["processed", "parked", "ignored"]
 # What the orders context may refuse when money arrives or leaves: kept on record, flagged.
 ORDER_REFUSALS = (Conflict, Unprocessable, NotFound)
+SUBSCRIPTION_FACTS = frozenset({EventKind.RENEWED, EventKind.RECURRING_ENDED})
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ class Settlement:
         if payment is None:
             log.info("payments.fact_unmatched", kind=event.kind, refs=event.provider_refs)
             return ("parked" if event.kind is EventKind.REFUNDED else "ignored"), None
+        if event.kind in SUBSCRIPTION_FACTS:  # about the payment's subscription, not its money
+            from shopkeeper.payments.service import renewals  # it builds on this class
+
+            return await renewals.apply(self, payment, event), payment
         if self._learn(payment, event):
             await self.session.flush()  # later lookups by that id must find the payment
             if PaymentStatus(payment.status) in CAPTURED:
@@ -102,6 +107,12 @@ class Settlement:
             found = await self.repo.payment(self.shop_id, event.payment_id, lock=True)
             if found is not None and found.provider == self.provider:
                 return found
+        if event.kind in SUBSCRIPTION_FACTS:
+            if event.subscription_ref is None:
+                return None
+            return await self.repo.payment_by_subscription(
+                self.shop_id, self.provider, event.subscription_ref, lock=True
+            )
         return await self.repo.payment_by_refs(
             self.shop_id, self.provider, event.provider_refs, lock=True
         )
@@ -110,6 +121,8 @@ class Settlement:
         """Keep the provider's secondary id (it names the payment in later facts); True if new."""
         if event.payment_method_id:
             payment.payment_method_id = event.payment_method_id[:128]
+        if event.subscription_ref and not payment.provider_subscription_id:
+            payment.provider_subscription_id = event.subscription_ref[:128]
         if not event.reference or payment.provider_reference:
             return False
         if event.reference == payment.provider_payment_id:

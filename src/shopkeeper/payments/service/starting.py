@@ -25,6 +25,7 @@ from shopkeeper.payments.providers.base import (
     PaymentRequest,
     PaymentStart,
     RecurringTerms,
+    RenewalMode,
 )
 from shopkeeper.payments.repository import PaymentsRepository
 from shopkeeper.payments.schemas import PaymentCreate, PaymentStarted, PaymentStatus
@@ -62,6 +63,27 @@ async def _recurring(
     )
 
 
+async def _terms(
+    session: AsyncSession, shop_id: uuid.UUID, order: orders.OrderRead, provider: str,
+    required: bool,
+) -> RecurringTerms | None:  # fmt: skip
+    """Recurring when asked, or when the order is one plan and the provider renews plans by
+    itself (a saved method; its own subscription, which repeats the first price, so only at
+    full price); otherwise one payment."""
+    if required:
+        return await _recurring(session, shop_id, order)
+    mode = provider_class(provider).renews_plans
+    one_plan = len(order.lines) == 1 and order.lines[0].kind == "plan"
+    if mode is None or not one_plan or order.lines[0].quantity != 1:
+        return None
+    if mode is RenewalMode.SUBSCRIPTION and order.discount:
+        return None
+    try:
+        return await _recurring(session, shop_id, order)
+    except RecurringNotPossible:
+        return None
+
+
 async def open_payment(
     session: AsyncSession, *, shop: ShopRead, order_id: uuid.UUID, data: PaymentCreate,
     settings: Settings, secrets: SecretBox, actor: Actor, now: datetime,
@@ -78,7 +100,7 @@ async def open_payment(
                                 now=now, create_sandbox=True)  # fmt: skip
     payment_id = new_id()
     return_url = _return_url(settings, data, provider, payment_id)
-    terms = await _recurring(session, shop.id, order) if data.recurring else None
+    terms = await _terms(session, shop.id, order, provider, data.recurring)
     request = PaymentRequest(
         payment_id=payment_id, order_id=order.id, order_number=order.number, shop_name=shop.name,
         amount=amount, currency=order.currency, description=f"{shop.name}: order {order.number}",

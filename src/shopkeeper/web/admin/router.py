@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopkeeper.web.admin import auth, pages
+from shopkeeper.web.admin import auth, pages, playground
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
+router.include_router(playground.router)

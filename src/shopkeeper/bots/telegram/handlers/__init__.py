@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from shopkeeper.bots.telegram.handlers import fallback, language, reachability, start
+from shopkeeper.bots.telegram.handlers import (
+    buy,
+    channels,
+    fallback,
+    language,
+    membership,
+    payments,
+    reachability,
+    start,
+    status,
+)
 from shopkeeper.bots.telegram.handlers import help as help_handlers
 
 
@@ -19,5 +29,10 @@ def build_routers() -> list[Router]:
         help_handlers.router(),
         language.router(),
         reachability.router(),
+        payments.router(),
+        buy.router(),
+        status.router(),
+        channels.router(),
+        membership.router(),
         fallback.router(),  # keep last
     ]

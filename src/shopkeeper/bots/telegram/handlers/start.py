@@ -10,12 +10,16 @@ from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.bots.telegram.channels import linking
 from shopkeeper.bots.telegram.deeplinks import parse_start_payload
+from shopkeeper.bots.telegram.handlers import buy
 from shopkeeper.bots.telegram.keyboards import main_menu
 from shopkeeper.bots.telegram.models import TelegramUser
 from shopkeeper.bots.telegram.service import users
 from shopkeeper.bots.telegram.texts import Texts
+from shopkeeper.container import Container
 from shopkeeper.shops import ShopRead
 
 
@@ -33,15 +37,23 @@ async def on_start(
     texts: Texts,
     shop: ShopRead,
     now: datetime,
+    session: AsyncSession,
+    container: Container,
 ) -> TelegramMethod[Any] | None:
     if telegram_user is None:
         return None
     payload = parse_start_payload(command.args)
     users.record_start(telegram_user, payload, now=now)
+    await linking.on_started(session, container, person=telegram_user, args=command.args, now=now)
     lines = [texts("start.greeting", name=telegram_user.first_name, shop=shop.name)]
     if payload.promo:
         lines.append(texts("start.promo_saved", code=payload.promo))
     if payload.plan:
+        screen = await buy.deep_link_screen(
+            session, shop=shop, user=telegram_user, texts=texts, now=now
+        )
+        if screen is not None:  # straight to the plan's card
+            return message.answer("\n\n".join([*lines, screen[0]]), reply_markup=screen[1])
         lines.append(texts("start.plan_selected"))
     lines.append(texts("menu.prompt"))
     return message.answer("\n\n".join(lines), reply_markup=main_menu(texts))

@@ -3,7 +3,8 @@
 Bot API calls never run inside a database transaction: each flow reads, calls Telegram and
 writes in short units of work of its own (like payments.flows). A connection claims the bot
 in the database first (so of two concurrent attempts only one talks to Telegram), then sets
-the webhook; if Telegram refuses, the claim is undone.
+the webhook; if Telegram refuses, the claim is undone. A shop without a Telegram Stars
+account gets one that takes Stars through the bot just connected.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import structlog
 from aiogram.types import User
 from sqlalchemy.exc import IntegrityError
 
-from shopkeeper import audit
+from shopkeeper import audit, payments
 from shopkeeper.audit import Actor
 from shopkeeper.bots.telegram import api
 from shopkeeper.bots.telegram.errors import (
@@ -30,10 +31,13 @@ from shopkeeper.bots.telegram.runtime import telegram_runtime
 from shopkeeper.bots.telegram.schemas import BotDetail, BotRead, WebhookState
 from shopkeeper.container import Container
 from shopkeeper.db import unit_of_work
+from shopkeeper.errors import AppError
 from shopkeeper.kit.crypto import random_token, sha256_hex
 from shopkeeper.kit.ids import new_id
+from shopkeeper.shops import get_shop_by_id
 
 log = structlog.get_logger(__name__)
+STARS_GATEWAY = "telegram_stars"
 
 
 def mask_token(token: str) -> str:
@@ -78,7 +82,28 @@ async def connect_bot(
     async with container.readers() as session:
         overrides = await TextRepository(session).overrides(shop_id)
     await api.set_commands(bot, overrides)
+    await _take_stars_through(container, shop_id, token=bot.token, actor=actor)
     return read
+
+
+async def _take_stars_through(
+    container: Container, shop_id: uuid.UUID, *, token: str, actor: Actor
+) -> None:
+    """A shop without a Telegram Stars account takes Stars through this bot (audited by
+    payments); one that has an account keeps it. Never fails the connection."""
+    try:
+        async with unit_of_work(container.sessions) as session:
+            shop = await get_shop_by_id(session, shop_id=shop_id)
+            configured = await payments.configure_gateway_if_absent(
+                session, shop=shop, provider=STARS_GATEWAY, config={"bot_token": token},
+                actor=actor, secrets=container.secrets, settings=container.settings,
+                now=container.clock.now(),
+            )  # fmt: skip
+    except AppError as exc:
+        log.warning("telegram.stars_not_configured", shop_id=str(shop_id), error=exc.detail)
+        return
+    if configured is not None:
+        log.info("telegram.stars_configured", shop_id=str(shop_id))
 
 
 async def _plan(container: Container, shop_id: uuid.UUID, me: User) -> _Plan:
