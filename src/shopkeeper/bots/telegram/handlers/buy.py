@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Message
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import promotions
 from shopkeeper.bots.telegram import views_shop as views
 from shopkeeper.bots.telegram.deferred import AfterCommit
+from shopkeeper.bots.telegram.filters import has_text, private_chat
 from shopkeeper.bots.telegram.keyboards import MenuAction
 from shopkeeper.bots.telegram.keyboards_shop import BuyStep, OfferChosen, PayWith, ProductChosen
 from shopkeeper.bots.telegram.models import TelegramConversation, TelegramUser
@@ -39,9 +39,9 @@ PROMO_ERRORS: tuple[type[AppError], ...] = (
 
 def router() -> Router:
     router = Router(name="buy")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private_chat)
     router.message.register(on_buy, Command("buy"))
-    router.message.register(on_promo_text, F.text, awaiting_promo)
+    router.message.register(on_promo_text, has_text, awaiting_promo)
     router.callback_query.register(on_buy_button, MenuAction.filter(F.item == "buy"))
     router.callback_query.register(on_offer, OfferChosen.filter())
     router.callback_query.register(on_product, ProductChosen.filter())

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.bots.telegram.channels.overview import ChannelLine, my_channels
+from shopkeeper.bots.telegram.filters import private_chat
 from shopkeeper.bots.telegram.keyboards import MenuAction
 from shopkeeper.bots.telegram.models import TelegramUser
 from shopkeeper.bots.telegram.runtime import BotEntry
@@ -22,7 +22,7 @@ from shopkeeper.container import Container
 
 def router() -> Router:
     router = Router(name="channels")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private_chat)
     router.message.register(on_channels, Command("channels"))
     router.callback_query.register(on_channels_button, MenuAction.filter(F.item == "channels"))
     return router

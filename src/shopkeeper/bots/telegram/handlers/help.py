@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Message
 
+from shopkeeper.bots.telegram.filters import private_chat
 from shopkeeper.bots.telegram.keyboards import MenuAction, main_menu
 from shopkeeper.bots.telegram.texts import Texts
 from shopkeeper.shops import ShopRead
@@ -17,7 +17,7 @@ from shopkeeper.shops import ShopRead
 
 def router() -> Router:
     router = Router(name="help")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private_chat)
     router.message.register(on_help, Command("help"))
     router.callback_query.register(on_help_button, MenuAction.filter(F.item == "help"))
     return router

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Message
 
+from shopkeeper.bots.telegram.filters import private_chat
 from shopkeeper.bots.telegram.keyboards import (
     LanguageChoice,
     MenuAction,
@@ -23,7 +23,7 @@ from shopkeeper.bots.telegram.texts import LANGUAGES, Texts
 
 def router() -> Router:
     router = Router(name="language")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private_chat)
     router.message.register(on_language_command, Command("language"))
     router.callback_query.register(on_language_button, MenuAction.filter(F.item == "language"))
     router.callback_query.register(on_language_chosen, LanguageChoice.filter())

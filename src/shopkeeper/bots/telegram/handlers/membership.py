@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.types import ChatJoinRequest, ChatMemberUpdated
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.bots.telegram.channels import membership
+from shopkeeper.bots.telegram.filters import group_chat
 from shopkeeper.bots.telegram.runtime import BotEntry
 from shopkeeper.container import Container
 
@@ -19,7 +19,7 @@ def router() -> Router:
     router = Router(name="membership")
     router.chat_join_request.register(on_join_request)
     router.chat_member.register(on_chat_member)
-    router.my_chat_member.register(on_bot_standing, F.chat.type != ChatType.PRIVATE)
+    router.my_chat_member.register(on_bot_standing, group_chat)
     return router
 
 

@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message, PreCheckoutQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import payments
+from shopkeeper.bots.telegram.filters import successful_payment
 from shopkeeper.bots.telegram.service import stars
 from shopkeeper.bots.telegram.texts import Texts
 from shopkeeper.shops import ShopRead
@@ -28,7 +29,7 @@ log = structlog.get_logger(__name__)
 def router() -> Router:
     router = Router(name="payments")
     router.pre_checkout_query.register(on_pre_checkout)
-    router.message.register(on_successful_payment, F.successful_payment)
+    router.message.register(on_successful_payment, successful_payment)
     return router
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
-from aiogram.enums import ChatMemberStatus, ChatType
+from aiogram import Router
+from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated
 
+from shopkeeper.bots.telegram.filters import private_membership
 from shopkeeper.bots.telegram.models import TelegramUser
 from shopkeeper.bots.telegram.service import users
 
 
 def router() -> Router:
     router = Router(name="reachability")
-    router.my_chat_member.register(on_my_chat_member, F.chat.type == ChatType.PRIVATE)
+    router.my_chat_member.register(on_my_chat_member, private_membership)
     return router
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.bots.telegram.channels import linking
 from shopkeeper.bots.telegram.deeplinks import parse_start_payload
+from shopkeeper.bots.telegram.filters import private_chat
 from shopkeeper.bots.telegram.handlers import buy
 from shopkeeper.bots.telegram.keyboards import main_menu
 from shopkeeper.bots.telegram.models import TelegramUser
@@ -25,7 +25,7 @@ from shopkeeper.shops import ShopRead
 
 def router() -> Router:
     router = Router(name="start")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private_chat)
     router.message.register(on_start, CommandStart())
     return router
 
@@ -43,8 +43,15 @@ async def on_start(
     if telegram_user is None:
         return None
     payload = parse_start_payload(command.args)
+    first_start = telegram_user.started_at is None
     users.record_start(telegram_user, payload, now=now)
-    await linking.on_started(session, container, person=telegram_user, args=command.args, now=now)
+    # A first /start may be what a waiting grant needs (this bot can now reach the person),
+    # and a link payload ties the account to a customer; a returning user's grants are not
+    # waiting on them (the event bus and the rights check retry the others).
+    if first_start or linking.parse_link(container.settings.secret_key, command.args):
+        await linking.on_started(
+            session, container, person=telegram_user, args=command.args, now=now
+        )
     lines = [texts("start.greeting", name=telegram_user.first_name, shop=shop.name)]
     if payload.promo:
         lines.append(texts("start.promo_saved", code=payload.promo))

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Message
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import subscriptions
 from shopkeeper.bots.telegram import views_shop as views
+from shopkeeper.bots.telegram.filters import private_chat
 from shopkeeper.bots.telegram.formatting import local_date
 from shopkeeper.bots.telegram.keyboards import MenuAction
 from shopkeeper.bots.telegram.keyboards_shop import SubscriptionAction
@@ -24,7 +24,7 @@ from shopkeeper.shops import ShopRead
 
 def router() -> Router:
     router = Router(name="status")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private_chat)
     router.message.register(on_status, Command("status"))
     router.callback_query.register(on_status_button, MenuAction.filter(F.item == "status"))
     router.callback_query.register(on_action, SubscriptionAction.filter())
