@@ -181,3 +181,20 @@ async def test_a_fact_with_a_payload_that_is_not_ours_is_malformed() -> None:
     )  # fmt: skip
     assert (fact.provider_event_id, fact.reference, fact.provider_refs) == (
         "tg_charge:ch", "5:ch", ("ch",))  # fmt: skip
+
+
+async def test_a_bot_on_its_own_bot_api_server_gets_its_invoices_there(
+    container, client: AsyncClient, shop_owner: ShopOwner, telegram: FakeTelegram,
+) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    """A local Bot API server (or the playground) is where that bot's invoices are made."""
+    own = FakeTelegram()
+    async with serve(own.app()) as own_url:
+        bot = own.add_bot("own_server_bot")
+        await configure(client, shop=shop_owner.shop, staff=shop_owner.owner, provider=PROVIDER,
+                        config={"bot_token": bot.token, "api_base": own_url})  # fmt: skip
+        order = await _stars_order(container, shop_owner, monthly_plan=False)
+        await start(client, shop=shop_owner.shop, staff=shop_owner.owner, order_id=order.id,
+                    provider=PROVIDER)  # fmt: skip
+
+    assert [c.token for c in own.calls_to("createInvoiceLink")] == [bot.token]
+    assert telegram.calls_to("createInvoiceLink") == []

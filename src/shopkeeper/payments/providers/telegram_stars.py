@@ -43,6 +43,8 @@ class TelegramStarsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bot_token: str = Field(pattern=r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+    # The bot's own Bot API server when it is not Telegram's (a local server, the playground).
+    api_base: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=300)
 
 
 class TelegramStarsProvider(PaymentProvider):
@@ -97,7 +99,8 @@ class TelegramStarsProvider(PaymentProvider):
         self, account: GatewayCredentials, method: str, params: Mapping[str, Any]
     ) -> Any:
         token = account.config["bot_token"]
-        async with self.http.client(self.settings.telegram_api_url) as client:
+        base = account.config.get("api_base") or self.settings.telegram_api_url
+        async with self.http.client(base) as client:
             request = client.build_request("POST", f"/bot{token}/{method}", json=dict(params))
             try:
                 answer = await send(client, self.name, request)

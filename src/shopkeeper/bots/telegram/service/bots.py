@@ -82,12 +82,12 @@ async def connect_bot(
     async with container.readers() as session:
         overrides = await TextRepository(session).overrides(shop_id)
     await api.set_commands(bot, overrides)
-    await _take_stars_through(container, shop_id, token=bot.token, actor=actor)
+    await _take_stars_through(container, shop_id, token=bot.token, api_base=api_base, actor=actor)
     return read
 
 
 async def _take_stars_through(
-    container: Container, shop_id: uuid.UUID, *, token: str, actor: Actor
+    container: Container, shop_id: uuid.UUID, *, token: str, api_base: str | None, actor: Actor
 ) -> None:
     """A shop without a Telegram Stars account takes Stars through this bot (audited by
     payments); one that has an account keeps it. Never fails the connection."""
@@ -95,7 +95,7 @@ async def _take_stars_through(
         async with unit_of_work(container.sessions) as session:
             shop = await get_shop_by_id(session, shop_id=shop_id)
             configured = await payments.configure_gateway_if_absent(
-                session, shop=shop, provider=STARS_GATEWAY, config={"bot_token": token},
+                session, shop=shop, provider=STARS_GATEWAY, config=_stars_config(token, api_base),
                 actor=actor, secrets=container.secrets, settings=container.settings,
                 now=container.clock.now(),
             )  # fmt: skip
@@ -104,6 +104,13 @@ async def _take_stars_through(
         return
     if configured is not None:
         log.info("telegram.stars_configured", shop_id=str(shop_id))
+
+
+def _stars_config(token: str, api_base: str | None) -> dict[str, str]:
+    """The bot's token, and its own Bot API base when it has one (the playground's)."""
+    if api_base and api_base.startswith(("http://", "https://")):
+        return {"bot_token": token, "api_base": api_base}
+    return {"bot_token": token}
 
 
 async def _plan(container: Container, shop_id: uuid.UUID, me: User) -> _Plan:
