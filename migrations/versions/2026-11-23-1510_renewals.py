@@ -5,7 +5,8 @@ Revises: 0014
 Create Date: 2026-11-23 15:10:00
 
 Written by hand: subscriptions_renewal (one automatic renewal per subscription and period
-end) and payments_payment.provider_subscription_id (Stripe's subscription a payment started).
+end), subscriptions_subscription.renewal_cancel_sent (what a provider's own subscription was
+told) and payments_payment.provider_subscription_id (Stripe's subscription a payment started).
 """
 
 from collections.abc import Sequence
@@ -33,6 +34,12 @@ def upgrade() -> None:
         "payments_payment",
         ["shop_id", "provider", "provider_subscription_id"],
     )
+    with op.batch_alter_table("subscriptions_subscription") as batch:
+        batch.add_column(
+            sa.Column(
+                "renewal_cancel_sent", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
     name = "subscriptions_renewal"
     op.create_table(
         name,
@@ -73,6 +80,8 @@ def downgrade() -> None:
     op.drop_index("ix_subscriptions_renewal_status", "subscriptions_renewal")
     op.drop_index("ix_subscriptions_renewal_shop_order", "subscriptions_renewal")
     op.drop_table("subscriptions_renewal")
+    with op.batch_alter_table("subscriptions_subscription") as batch:
+        batch.drop_column("renewal_cancel_sent")
     op.drop_index("ix_payments_payment_subscription", "payments_payment")
     with op.batch_alter_table("payments_payment") as batch:
         batch.drop_column("provider_subscription_id")

@@ -13,7 +13,9 @@ actor)`; reads `get_payment`, `list_payments`, `list_refunds`, `order_ledger`, `
 Renewals (`service.renewals`): a one-plan order through YooKassa saves the payment method,
 through Stripe is a Stripe subscription; `renewal_reference(session, *, shop_id, order_id)`
 says which; `charge_saved_method(container, *, shop_id, order_id, provider,
-method_reference)`; `saved_method_providers()`; `set_provider_cancel_at_period_end`; a
+method_reference)`; `saved_method_providers()` / `subscription_providers()`;
+`set_provider_cancel_at_period_end(container, *, shop_id, provider, reference, cancel,
+idempotency_key)`; a
 Stripe cycle invoice pays a renewal order (source "renewal") of the same plan, once per
 invoice. Calls orders.mark_paid / record_refund in the same transaction. Publishes
 `payments.payment_succeeded.v1`, `payment_failed.v1`, `refund_succeeded.v1`,
@@ -68,7 +70,11 @@ from shopkeeper.payments.service.accounts import configure_gateway_if_absent, en
 from shopkeeper.payments.service.charges import charge_is_booked, record_charge
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
 from shopkeeper.payments.service.reads import get_payment, list_payments, list_refunds, order_ledger
-from shopkeeper.payments.service.renewals import renewal_reference, saved_method_providers
+from shopkeeper.payments.service.renewals import (
+    renewal_reference,
+    saved_method_providers,
+    subscription_providers,
+)
 from shopkeeper.payments.service.settlement import record_events
 
 __all__ = [
@@ -121,4 +127,5 @@ __all__ = [
     "set_provider_cancel_at_period_end",
     "stars_succeeded_event",
     "start_payment",
+    "subscription_providers",
 ]

@@ -72,6 +72,9 @@ class Subscription(Base):
     renewal: Mapped[str] = mapped_column(String(8), default="manual")
     renewal_provider: Mapped[str | None] = mapped_column(String(32), nullable=True)
     renewal_reference: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The provider's own subscription was told to stop after its period (kept in step with
+    # cancel_at_period_end and with the subscription ending).
+    renewal_cancel_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -22,7 +22,6 @@ from shopkeeper.subscriptions.models import (
     Subscription,
     SubscriptionPeriod,
     SubscriptionReminder,
-    SubscriptionRenewal,
 )
 
 RUNNING = ("trialing", "active")  # within a paid (or trial) period
@@ -169,8 +168,9 @@ class SubscriptionRepository:
 
     async def period_over(self, now: datetime, limit: int) -> Sequence[Subscription]:
         """Trialing or active subscriptions past their period end, locked (others skipped)."""
+        no_renewal = or_(Subscription.renewal != "auto", Subscription.cancel_at_period_end)
         over = or_(
-            and_(Subscription.renewal != "auto", Subscription.period_end <= now),
+            and_(no_renewal, Subscription.period_end <= now),
             Subscription.period_end <= now - AUTO_RENEWAL_ALLOWANCE,
         )
         query = select(Subscription).where(Subscription.status.in_(RUNNING), over)
@@ -221,80 +221,6 @@ class SubscriptionRepository:
             ~_reminded(SubscriptionReminder.kind == "expired"),
         )
         query = query.order_by(Subscription.period_end, Subscription.id).limit(limit)
-        return (await self.session.execute(query)).scalars().all()
-
-    async def due_renewal(
-        self, until: datetime, providers: Sequence[str], limit: int
-    ) -> Sequence[Subscription]:
-        """Live subscriptions renewing automatically through `providers` whose period ends by
-        `until`, not canceled at its end, with no renewal claimed for that end; locked."""
-        claimed = exists().where(
-            SubscriptionRenewal.subscription_id == Subscription.id,
-            SubscriptionRenewal.period_end == Subscription.period_end,
-        )
-        query = select(Subscription).where(
-            Subscription.status.in_(LIVE_STATUSES),
-            Subscription.renewal == "auto",
-            Subscription.renewal_provider.in_(providers),
-            Subscription.cancel_at_period_end.is_(False),
-            Subscription.period_end <= until,
-            ~claimed,
-        )
-        return await self._due(query.order_by(Subscription.period_end, Subscription.id), limit)
-
-    async def renewing_with(
-        self, shop_id: uuid.UUID, provider: str, reference: str
-    ) -> Sequence[Subscription]:
-        """Live subscriptions that renew automatically through `reference`, locked."""
-        await self.session.flush()
-        query = (
-            select(Subscription)
-            .where(
-                Subscription.shop_id == shop_id,
-                Subscription.status.in_(LIVE_STATUSES),
-                Subscription.renewal == "auto",
-                Subscription.renewal_provider == provider,
-                Subscription.renewal_reference == reference,
-            )
-            .order_by(Subscription.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        return (await self.session.execute(query)).scalars().all()
-
-    async def claim_renewal(self, values: dict[str, Any]) -> SubscriptionRenewal | None:
-        """Insert the renewal's row; None when another worker (or an earlier run) has it."""
-        statement = (
-            self._insert(SubscriptionRenewal)
-            .values(**values)
-            .on_conflict_do_nothing()
-            .returning(SubscriptionRenewal.id)
-        )
-        if (await self.session.execute(statement)).first() is None:
-            return None
-        return await self.session.get(SubscriptionRenewal, values["id"])
-
-    async def renewal_of_order(
-        self, shop_id: uuid.UUID, order_id: uuid.UUID
-    ) -> SubscriptionRenewal | None:
-        """The automatic renewal that placed `order_id`, locked."""
-        query = (
-            select(SubscriptionRenewal)
-            .where(SubscriptionRenewal.shop_id == shop_id, SubscriptionRenewal.order_id == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        return (await self.session.execute(query)).scalar_one_or_none()
-
-    async def stale_renewals(self, before: datetime, limit: int) -> Sequence[SubscriptionRenewal]:
-        """Renewals claimed before `before` whose charge never got an answer (a crash)."""
-        query = (
-            select(SubscriptionRenewal)
-            .where(SubscriptionRenewal.status == "claimed", SubscriptionRenewal.created_at < before)
-            .order_by(SubscriptionRenewal.created_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
         return (await self.session.execute(query)).scalars().all()
 
     async def claim_reminder(self, values: dict[str, Any]) -> bool:

@@ -45,6 +45,7 @@ async def renew(container: Container, now: datetime) -> None:
         await _charge(container, charge)
     if charges:
         log.info("subscriptions.renewals_charged", count=len(charges))
+    await _tell_providers(container)
 
 
 async def _charge(container: Container, charge: renewals.RenewalCharge) -> None:
@@ -61,6 +62,30 @@ async def _charge(container: Container, charge: renewals.RenewalCharge) -> None:
             session, shop_id=charge.shop_id, order_id=charge.order_id, payment=payment,
             error=error, now=container.clock.now(),
         )  # fmt: skip
+
+
+async def _tell_providers(container: Container) -> None:
+    """Best effort: a provider's own subscription stops (or goes on) as ours does, told once
+    per change; a refusal is audited."""
+    async with unit_of_work(container.sessions) as session:
+        due = await renewals.provider_cancels_due(
+            session, providers=payments.subscription_providers()
+        )
+    for told in due:
+        error = None
+        key = f"cancel-{told.subscription_id}-{told.cancel}-{told.changed_at.timestamp()}"
+        try:
+            await payments.set_provider_cancel_at_period_end(
+                container, shop_id=told.shop_id, provider=told.provider,
+                reference=told.reference, cancel=told.cancel, idempotency_key=key[:255],
+            )  # fmt: skip
+        except AppError as exc:
+            error = f"{exc.code}: {exc.detail}"
+            log.warning("subscriptions.provider_cancel_failed", error=error)
+        async with unit_of_work(container.sessions) as session:
+            await renewals.record_provider_cancel(
+                session, told=told, error=error, now=container.clock.now()
+            )
 
 
 TASKS = [

@@ -8,7 +8,9 @@ signature, so nothing in one is believed: the object is read again from the API
 API contradicts (succeeded, but the payment is pending) is refused as forged; an older claim
 overtaken by events (waiting_for_capture, but already succeeded) is fine. An optional
 allowlist of sender networks (`ip_allowlist`) is checked first. YooKassa has no event id:
-the deduplication key is "<event>:<object id>".
+the deduplication key is "<event>:<object id>". Plans renew by autopayments: a recurring
+payment asks `save_payment_method`, the saved `payment_method.id` is charged again later
+(`payment_method_id`, no confirmation).
 """
 
 from __future__ import annotations

@@ -53,6 +53,11 @@ def saved_method_providers() -> list[str]:
     return sorted(n for n, c in PROVIDERS.items() if c.renews_plans is RenewalMode.SAVED_METHOD)
 
 
+def subscription_providers() -> list[str]:
+    """The providers that renew plans with subscriptions of their own."""
+    return sorted(n for n, c in PROVIDERS.items() if c.renews_plans is RenewalMode.SUBSCRIPTION)
+
+
 async def renewal_reference(
     session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID
 ) -> RenewalReference | None:

@@ -14,7 +14,12 @@ from shopkeeper.kit.pagination import Page
 from shopkeeper.subscriptions.errors import SubscriptionNotFound
 from shopkeeper.subscriptions.models import LIVE_STATUSES, Subscription
 from shopkeeper.subscriptions.periods import days_left
-from shopkeeper.subscriptions.repository import RUNNING, PeriodRepository, SubscriptionRepository
+from shopkeeper.subscriptions.repository import (
+    AUTO_RENEWAL_ALLOWANCE,
+    RUNNING,
+    PeriodRepository,
+    SubscriptionRepository,
+)
 from shopkeeper.subscriptions.schemas import (
     CustomerSubscription,
     PeriodRead,
@@ -127,7 +132,14 @@ async def has_active(
         Subscription.status.in_(LIVE_STATUSES),
     ]
     if now is not None:
-        running = and_(Subscription.status.in_(RUNNING), Subscription.period_end > now)
+        renewing = and_(  # an automatic renewal may land a little after the end
+            Subscription.renewal == "auto",
+            Subscription.cancel_at_period_end.is_(False),
+            Subscription.period_end > now - AUTO_RENEWAL_ALLOWANCE,
+        )
+        running = and_(
+            Subscription.status.in_(RUNNING), or_(Subscription.period_end > now, renewing)
+        )
         grace = and_(Subscription.status == "past_due", Subscription.grace_until > now)
         where.append(or_(running, grace))
     return await repo.any(shop_id, where=where)

@@ -8,6 +8,9 @@ inserts it places the renewal order — and the charge's outcome comes back thro
 `finish_charge` (the job) or the payment events (a later webhook). A declined charge, or
 a provider's subscription that ended, puts the subscription back on renewal by reminders
 (SubscriptionRenewalStopped, the reason kept on the renewal row); nothing is retried.
+A provider's own subscription is kept in step with ours (`provider_cancels_due` /
+`record_provider_cancel`): told to stop after its period when ours is canceled at period
+end or has ended, and to go on when the cancellation is taken back.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import bus, orders, payments
+from shopkeeper import audit, bus, orders, payments
+from shopkeeper.audit import Actor
 from shopkeeper.errors import AppError
 from shopkeeper.kit.ids import new_id
 from shopkeeper.subscriptions.events import SubscriptionRenewalStopped
 from shopkeeper.subscriptions.models import LIVE_STATUSES, Subscription, SubscriptionRenewal
-from shopkeeper.subscriptions.repository import PeriodRepository, SubscriptionRepository
+from shopkeeper.subscriptions.renewal_repository import RenewalRepository
+from shopkeeper.subscriptions.repository import PeriodRepository
 from shopkeeper.subscriptions.schemas import RenewalMode
 
 log = structlog.get_logger(__name__)
@@ -47,6 +52,18 @@ class RenewalCharge:
     method_reference: str
 
 
+@dataclass(frozen=True)
+class ProviderCancel:
+    """What a provider's own subscription must be told: stop after its period, or go on."""
+
+    shop_id: uuid.UUID
+    subscription_id: uuid.UUID
+    provider: str
+    reference: str
+    cancel: bool
+    changed_at: datetime  # our subscription's last change: the request's idempotency
+
+
 async def record_from_order(
     session: AsyncSession, *, shop_id: uuid.UUID, subscription_id: uuid.UUID,
     order_id: uuid.UUID, now: datetime,
@@ -55,9 +72,7 @@ async def record_from_order(
     reference = await payments.renewal_reference(session, shop_id=shop_id, order_id=order_id)
     if reference is None:
         return
-    subscription = await SubscriptionRepository(session).get(
-        shop_id, subscription_id, for_update=True
-    )
+    subscription = await RenewalRepository(session).get(shop_id, subscription_id, for_update=True)
     if subscription is None or subscription.status not in LIVE_STATUSES:
         return
     subscription.renewal = RenewalMode.AUTO.value
@@ -72,7 +87,7 @@ async def claim_due(
 ) -> list[RenewalCharge]:  # fmt: skip
     """Claim the renewals due within `lead` and place their orders (once per period end)."""
     await _give_up_stale(session, now)
-    repo = SubscriptionRepository(session)
+    repo = RenewalRepository(session)
     charges = []
     for subscription in await repo.due_renewal(now + lead, providers, limit):
         renewal = await repo.claim_renewal({
@@ -134,7 +149,7 @@ async def finish_charge(
         payments.PaymentStatus.PENDING,
         payments.PaymentStatus.WAITING_FOR_CAPTURE,
     ):
-        renewal = await SubscriptionRepository(session).renewal_of_order(shop_id, order_id)
+        renewal = await RenewalRepository(session).renewal_of_order(shop_id, order_id)
         if renewal is not None and renewal.status == "claimed":
             renewal.status, renewal.payment_id, renewal.updated_at = "pending", payment.id, now
         return
@@ -148,7 +163,7 @@ async def charge_settled(
     reason: str | None, now: datetime, payment_id: uuid.UUID | None = None,
 ) -> None:  # fmt: skip
     """A renewal order's charge ended (a second report changes nothing); not ours: ignored."""
-    repo = SubscriptionRepository(session)
+    repo = RenewalRepository(session)
     renewal = await repo.renewal_of_order(shop_id, order_id)
     if renewal is None or renewal.status in SETTLED:
         return
@@ -166,7 +181,7 @@ async def recurring_ended(
     reason: str | None, now: datetime,
 ) -> int:  # fmt: skip
     """The provider's own subscription ended: what renewed through it renews by reminders."""
-    stopped = await SubscriptionRepository(session).renewing_with(shop_id, provider, reference)
+    stopped = await RenewalRepository(session).renewing_with(shop_id, provider, reference)
     for subscription in stopped:
         _stop(session, subscription, None, f"{provider} subscription ended: {reason}", now)
     return len(stopped)
@@ -174,7 +189,7 @@ async def recurring_ended(
 
 async def _give_up_stale(session: AsyncSession, now: datetime) -> None:
     """Claims whose charge never got an answer (the worker died): back to reminders."""
-    repo = SubscriptionRepository(session)
+    repo = RenewalRepository(session)
     for renewal in await repo.stale_renewals(now - STALE_AFTER, BATCH):
         subscription = await repo.get(renewal.shop_id, renewal.subscription_id, for_update=True)
         assert subscription is not None
@@ -202,3 +217,41 @@ def _stop(
         customer_id=subscription.customer_id, product_id=subscription.product_id,
         period_end=subscription.period_end, provider=provider, reason=reason[:500],
     ), now=now)  # fmt: skip
+
+
+async def provider_cancels_due(
+    session: AsyncSession, *, providers: Sequence[str], limit: int = BATCH
+) -> list[ProviderCancel]:
+    """Provider subscriptions out of step with ours (canceled at period end, ended, undone)."""
+    rows = await RenewalRepository(session).provider_cancel_out_of_step(providers, limit)
+    return [
+        ProviderCancel(
+            shop_id=row.shop_id, subscription_id=row.id, provider=str(row.renewal_provider),
+            reference=str(row.renewal_reference),
+            cancel=row.cancel_at_period_end or row.status not in LIVE_STATUSES,
+            changed_at=row.updated_at,
+        )
+        for row in rows
+    ]  # fmt: skip
+
+
+async def record_provider_cancel(
+    session: AsyncSession, *, told: ProviderCancel, error: str | None, now: datetime
+) -> None:
+    """Keep what the provider was told, once per change (best effort: a refusal is audited,
+    not retried)."""
+    subscription = await RenewalRepository(session).get(
+        told.shop_id, told.subscription_id, for_update=True
+    )
+    if subscription is None:
+        return
+    if subscription.renewal_reference == told.reference:
+        subscription.renewal_cancel_sent = told.cancel
+    await audit.record(
+        session, actor=Actor.system(told.provider), shop_id=told.shop_id,
+        action="subscription.provider_cancel_sent" if error is None
+        else "subscription.provider_cancel_failed",
+        target_type="subscription", target_id=told.subscription_id,
+        after={"provider": told.provider, "reference": told.reference,
+               "cancel_at_period_end": told.cancel, "error": error}, now=now,
+    )  # fmt: skip
