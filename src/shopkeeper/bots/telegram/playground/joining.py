@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.bots.telegram.playground import wire
 from shopkeeper.bots.telegram.playground.acting import (
@@ -112,24 +113,7 @@ async def _admit(
         )
         if not getattr(used, "rowcount", 0):
             return False
-        await PlaygroundRepository(session).set_member(
-            bot=bot,
-            chat_id=chat.chat_id,
-            user_id=user.telegram_user_id,
-            first_name=user.first_name,
-            status="member",
-            now=now,
-            invite_link=row.link,
-        )
-        session.add(
-            chat_row(
-                bot,
-                user.telegram_user_id,
-                sender="note",
-                text=note_text("joined", title=chat.title),
-                now=now,
-            )
-        )
+        await _record_member(session, bot, user, chat, row, "member", "joined", now)
     return True
 
 
@@ -142,24 +126,7 @@ async def _request(
     now: datetime,
 ) -> Outcome:
     async with unit_of_work(container.sessions) as session:
-        await PlaygroundRepository(session).set_member(
-            bot=bot,
-            chat_id=chat.chat_id,
-            user_id=user.telegram_user_id,
-            first_name=user.first_name,
-            status="requested",
-            now=now,
-            invite_link=row.link,
-        )
-        session.add(
-            chat_row(
-                bot,
-                user.telegram_user_id,
-                sender="note",
-                text=note_text("join_requested", title=chat.title),
-                now=now,
-            )
-        )
+        await _record_member(session, bot, user, chat, row, "requested", "join_requested", now)
     creator = wire.bot_user(bot.telegram_bot_id, bot.first_name, bot.username)
     request = {
         "chat": wire.group_chat(chat),
@@ -209,3 +176,27 @@ async def leave_channel(
         ),
     )
     return Outcome("success", "left", {"title": chat.title})
+
+
+async def _record_member(
+    session: AsyncSession,
+    bot: PlaygroundBot,
+    user: PlaygroundUser,
+    chat: PlaygroundChat,
+    row: PlaygroundInviteLink,
+    status: str,
+    note: str,
+    now: datetime,
+) -> None:
+    """The tester's standing in the channel, and a line in the chat saying what happened."""
+    await PlaygroundRepository(session).set_member(
+        bot=bot,
+        chat_id=chat.chat_id,
+        user_id=user.telegram_user_id,
+        first_name=user.first_name,
+        status=status,
+        now=now,
+        invite_link=row.link,
+    )
+    text = note_text(note, title=chat.title)
+    session.add(chat_row(bot, user.telegram_user_id, sender="note", text=text, now=now))
