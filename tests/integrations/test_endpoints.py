@@ -149,3 +149,32 @@ def test_local_http_needs_the_setting(settings: Settings):
         check_url("http://127.0.0.1:8080/h", strict)
     with pytest.raises(EndpointUrlRejected):
         check_url("http://10.0.0.5/h", settings)
+
+
+def test_https_to_a_private_or_metadata_address_is_refused(settings: Settings):
+    strict = settings.model_copy(update={"webhooks_allow_http": False, "demo": False})
+
+    for url in ("https://10.0.0.5/h", "https://169.254.169.254/latest", "https://[::1]/h",
+                "https://192.168.1.10:8443/h", "https://127.0.0.1/h"):  # fmt: skip
+        with pytest.raises(EndpointUrlRejected):
+            check_url(url, strict)
+    assert check_url("https://8.8.8.8/h", strict) == "https://8.8.8.8/h"
+    assert check_url("https://hooks.example.com/h", strict) == "https://hooks.example.com/h"
+
+
+async def test_a_name_resolving_to_a_private_address_is_not_called():
+    """DNS can point a public-looking name inward: the address is checked at send time."""
+    import httpx
+
+    from shopkeeper.integrations import sender
+    from shopkeeper.kit.clock import FrozenClock
+
+    calls: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: calls.append(request) or httpx.Response(200))
+    async with sender.http_client(transport) as client:
+        result = await sender.post(
+            client, url="https://localhost:8443/hook", secret="whsec_" + "A" * 32,
+            message_id="m1", body="{}", now=FrozenClock().now(),
+        )  # fmt: skip
+    assert calls == [] and not result.succeeded
+    assert result.error is not None and "not a public address" in result.error

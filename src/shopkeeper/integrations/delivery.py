@@ -151,8 +151,13 @@ async def send(client: httpx.AsyncClient, container: Container, job: Job) -> Sen
         )  # fmt: skip
     return await sender.post(
         client, url=job.url, secret=job.secret, message_id=str(job.delivery_id), body=job.body,
-        now=container.clock.now(),
+        now=container.clock.now(), public_only=_public_only(container),
     )  # fmt: skip
+
+
+def _public_only(container: Container) -> bool:
+    settings = container.settings
+    return sender.public_only(settings.webhooks_allow_http, settings.demo)
 
 
 def _outcome(delivery: WebhookDelivery, result: SendResult, now: datetime) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from shopkeeper.integrations.schemas import (
     EndpointWithSecret,
 )
 from shopkeeper.kit.crypto import SecretBox
+from shopkeeper.kit.netguard import NonPublicAddress, check_literal
 from shopkeeper.settings import Settings
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -39,6 +40,12 @@ def check_url(url: str, settings: Settings) -> str:
         raise EndpointUrlRejected("the URL cannot be parsed") from None
     if not parts.hostname or parts.username or parts.password:
         raise EndpointUrlRejected("the URL needs a host and no user name or password")
+    local = parts.hostname in LOCAL_HOSTS and (settings.webhooks_allow_http or settings.demo)
+    if parts.scheme == "https" and not local:
+        try:
+            check_literal(parts.hostname)
+        except NonPublicAddress as exc:
+            raise EndpointUrlRejected(f"{exc} (webhooks go to the public internet)") from None
     if parts.scheme == "https":
         return url.strip()
     local_http = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS

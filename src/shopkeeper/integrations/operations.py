@@ -101,5 +101,7 @@ async def send_test(
     async with delivery.http_client(container) as client:
         return await sender.post(
             client, url=url, secret=secret, message_id=f"test_{uuid.uuid4().hex}", body=body,
-            now=now,
+            now=now, public_only=sender.public_only(
+                container.settings.webhooks_allow_http, container.settings.demo
+            ),
         )  # fmt: skip

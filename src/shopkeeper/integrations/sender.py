@@ -9,11 +9,17 @@ import httpx
 
 from shopkeeper.integrations import signing
 from shopkeeper.integrations.schemas import SendResult
+from shopkeeper.kit.netguard import NonPublicAddress, ensure_public
 
 TIMEOUT = httpx.Timeout(10.0)
 EXCERPT_BYTES = 1024
 # Tests (and an operator's proxy set-up) may put an httpx transport in container.extras here.
 TRANSPORT_EXTRA = "integrations.transport"
+
+
+def public_only(webhooks_allow_http: bool, demo: bool) -> bool:
+    """Whether sends must go to public addresses (not when local endpoints are allowed)."""
+    return not (webhooks_allow_http or demo)
 
 
 def http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
@@ -23,13 +29,25 @@ def http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.Asyn
 
 async def post(
     client: httpx.AsyncClient, *, url: str, secret: str, message_id: str, body: str,
-    now: datetime,
+    now: datetime, public_only: bool = True,
 ) -> SendResult:  # fmt: skip
-    """Send once; the response body is read only up to the excerpt kept in the log."""
+    """Send once; the response body is read only up to the excerpt kept in the log.
+
+    With `public_only` (always, unless local http endpoints are allowed) a host that resolves
+    to a private, loopback or link-local address is refused before anything is sent.
+    """
     headers = signing.headers(
         secret, message_id=message_id, timestamp=int(now.timestamp()), body=body
     )
     started = time.perf_counter()
+    try:
+        if public_only:
+            await ensure_public(url)
+    except NonPublicAddress as exc:
+        return SendResult(
+            succeeded=False, status_code=None, response_excerpt=None,
+            error=f"refused: {exc}"[:1000], duration_ms=_ms(started),
+        )  # fmt: skip
     try:
         async with client.stream("POST", url, content=body.encode(), headers=headers) as response:
             excerpt = await _excerpt(response)
