@@ -93,9 +93,13 @@ def http_client(container: Container) -> httpx.AsyncClient:
 async def deliver_due(container: Container) -> int:
     """Send what is due now, a batch at a time; returns how many attempts were made."""
     made = 0
+    jobs = await _lease_due(container)
+    if not jobs:  # the usual case: no client (and no TLS set-up) for an idle run
+        return 0
     async with http_client(container) as client:
-        for _ in range(MAX_BATCHES_PER_RUN):
-            jobs = await _lease_due(container)
+        for batch in range(MAX_BATCHES_PER_RUN):
+            if batch:
+                jobs = await _lease_due(container)
             if not jobs:
                 break
             results = await asyncio.gather(*(send(client, container, job) for job in jobs))

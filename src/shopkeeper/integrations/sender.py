@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from datetime import datetime
+from functools import lru_cache
 
 import httpx
 
@@ -24,7 +26,15 @@ def public_only(webhooks_allow_http: bool, demo: bool) -> bool:
 
 def http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """A client that never follows redirects (a redirect is not a delivery)."""
-    return httpx.AsyncClient(transport=transport, timeout=TIMEOUT, follow_redirects=False)
+    return httpx.AsyncClient(
+        transport=transport, timeout=TIMEOUT, follow_redirects=False, verify=_tls_context()
+    )
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    """Loading the CA bundle costs tens of milliseconds: once per process."""
+    return httpx.create_ssl_context()
 
 
 async def post(
