@@ -286,3 +286,25 @@ async def test_wrong_client_credentials_are_a_clear_gateway_error(
     assert response.status_code == 502 and response.json()["error"] == "GatewayError"
     assert "(401)" in response.json()["detail"]
     assert not fake.orders
+
+
+async def test_the_payers_address_and_email_reach_payu(container, app, client, shop_owner, fake):  # type: ignore[no-untyped-def]
+    """Started from a public address for a customer with an email: PayU gets both."""
+    from httpx import ASGITransport
+
+    from tests.builders.orders import create_customer, place_order
+
+    await configure(client, shop=shop_owner.shop, staff=shop_owner.owner, provider="payu",
+                    config={**CONFIG, "notify_url": _hook_url(shop_owner)})  # fmt: skip
+    customer = await create_customer(container, shop=shop_owner.shop)
+    product = await create_sellable(container, shop=shop_owner.shop, price=1250, currency="PLN")
+    order = await place_order(container, shop=shop_owner.shop, items=[(product, 1)],
+                              currency="PLN", customer_id=customer.id)  # fmt: skip
+    transport = ASGITransport(app=app, client=("8.8.4.4", 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as public:
+        payment = await start(public, shop=shop_owner.shop, staff=shop_owner.owner,
+                              order_id=order.id, provider="payu")  # fmt: skip
+
+    body = next(b for m, p, b, _ in fake.requests if p == "/api/v2_1/orders")
+    assert body["extOrderId"] == payment["payment_id"] and body["customerIp"] == "8.8.4.4"
+    assert body["buyer"]["email"] == customer.identities[0].value

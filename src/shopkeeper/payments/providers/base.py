@@ -113,6 +113,9 @@ class PaymentRequest:
     cancel_url: str
     customer_id: uuid.UUID | None = None
     recurring: RecurringTerms | None = None
+    # Who pays, when known: gateways that ask (PayU, Przelewy24) get these instead of defaults.
+    payer_email: str | None = None
+    payer_ip: str | None = None
 
 
 @dataclass(frozen=True)

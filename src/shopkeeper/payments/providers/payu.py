@@ -9,7 +9,8 @@ algorithm=MD5|SHA-256;content=DOCUMENT`, the hash of the raw body followed by th
 second key; any other algorithm is refused. Order notifications (PENDING, WAITING_FOR_
 CONFIRMATION, COMPLETED, CANCELED) and refund notifications (FINALIZED, CANCELED) are
 deduplicated on "<orderId or refundId>:<status>". Our refund id travels as `extRefundId`.
-PayU takes no customer IP through the port, so `customerIp` is the loopback address, and the
+`customerIp` is the payer's address when the request that started the payment came from
+one (else the loopback address), `buyer.email` the customer's email when known; the
 notification URL is the account's `notify_url` (the webhook URL the gateway page shows) or,
 when empty, the one configured on the POS in PayU's panel.
 """
@@ -131,7 +132,7 @@ class PayUProvider(PaymentProvider):
     ) -> PaymentStart:
         body: dict[str, Any] = {
             "continueUrl": request.return_url,
-            "customerIp": CUSTOMER_IP,
+            "customerIp": request.payer_ip or CUSTOMER_IP,
             "merchantPosId": str(account.config["pos_id"]),
             "description": request.description[:4000],
             "currencyCode": request.currency,
@@ -145,6 +146,8 @@ class PayUProvider(PaymentProvider):
                 }
             ],
         }
+        if request.payer_email:
+            body["buyer"] = {"email": request.payer_email, "language": "pl"}
         if account.config.get("notify_url"):
             body["notifyUrl"] = str(account.config["notify_url"])
         order = await self._call(account, "POST", ORDERS_PATH, body)

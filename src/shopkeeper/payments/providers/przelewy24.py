@@ -147,7 +147,7 @@ class Przelewy24Provider(PaymentProvider):
             "amount": request.amount,
             "currency": request.currency,
             "description": request.description[:1024],
-            "email": config["email"],
+            "email": request.payer_email or config["email"],
             "country": "PL",
             "language": config.get("language") or "pl",
             "urlReturn": request.return_url,

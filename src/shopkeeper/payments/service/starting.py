@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import audit, catalog, orders
+from shopkeeper import audit, catalog, identity, orders
 from shopkeeper.audit import Actor
 from shopkeeper.kit.crypto import SecretBox
 from shopkeeper.kit.ids import new_id
@@ -84,6 +85,24 @@ async def _terms(
         return None
 
 
+async def _payer_email(
+    session: AsyncSession, shop_id: uuid.UUID, customer_id: uuid.UUID | None
+) -> str | None:
+    """The customer's email identity, for gateways that want the payer's address."""
+    if customer_id is None:
+        return None
+    customer = await identity.get_customer(session, shop_id=shop_id, customer_id=customer_id)
+    return next((i.value for i in customer.identities if i.kind == "email"), None)
+
+
+def _public_ip(ip: str | None) -> str | None:
+    """The caller's address when it is a real one (not a test client or a local proxy)."""
+    try:
+        return ip if ip and ipaddress.ip_address(ip).is_global else None
+    except ValueError:
+        return None
+
+
 async def open_payment(
     session: AsyncSession, *, shop: ShopRead, order_id: uuid.UUID, data: PaymentCreate,
     settings: Settings, secrets: SecretBox, actor: Actor, now: datetime,
@@ -105,7 +124,8 @@ async def open_payment(
         payment_id=payment_id, order_id=order.id, order_number=order.number, shop_name=shop.name,
         amount=amount, currency=order.currency, description=f"{shop.name}: order {order.number}",
         return_url=return_url, cancel_url=return_url, customer_id=order.customer_id,
-        recurring=terms,
+        recurring=terms, payer_email=await _payer_email(session, shop.id, order.customer_id),
+        payer_ip=_public_ip(actor.ip),
     )  # fmt: skip
     PaymentsRepository(session).add(Payment(
         id=payment_id, shop_id=shop.id, order_id=order.id, provider=provider,
