@@ -107,9 +107,13 @@ async def _take_stars_through(
 
 
 def _stars_config(token: str, api_base: str | None) -> dict[str, str]:
-    """The bot's token, and its own Bot API base when it has one (the playground's)."""
+    """The bot's token, and its own Bot API server when it has one. Not the playground's:
+    the runtime reaches that in process, the payments adapter only over HTTP."""
+    from shopkeeper.bots.telegram.playground.session import is_playground_base  # (a cycle)
+
     if api_base and api_base.startswith(("http://", "https://")):
-        return {"bot_token": token, "api_base": api_base}
+        if not is_playground_base(api_base):
+            return {"bot_token": token, "api_base": api_base}
     return {"bot_token": token}
 
 
