@@ -71,6 +71,7 @@ from shopkeeper.payments.service.charges import charge_is_booked, record_charge
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
 from shopkeeper.payments.service.reads import get_payment, list_payments, list_refunds, order_ledger
 from shopkeeper.payments.service.renewals import (
+    renewal_order,
     renewal_reference,
     saved_method_providers,
     subscription_providers,
@@ -122,6 +123,7 @@ __all__ = [
     "record_charge",
     "record_events",
     "refund_order",
+    "renewal_order",
     "renewal_reference",
     "saved_method_providers",
     "set_provider_cancel_at_period_end",

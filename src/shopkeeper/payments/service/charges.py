@@ -49,23 +49,38 @@ async def record_charge(
     if event.kind is not EventKind.SUCCEEDED or not event.provider_refs:
         raise ValueError("record_charge takes a succeeded fact naming the provider's charge")
     order = await orders.get_order(session, shop_id=shop_id, order_id=order_id)
+    payment = await book_charge(
+        session, shop_id=shop_id, provider=provider, order=order, event=event,
+        action="payments.charge_recorded", now=now,
+    )  # fmt: skip
+    settlement = Settlement(session, shop_id=shop_id, provider=provider, now=now)
+    await settlement.record([dataclasses.replace(event, payment_id=payment.id)])
+    return PaymentRead.model_validate(payment)
+
+
+async def book_charge(
+    session: AsyncSession, *, shop_id: uuid.UUID, provider: str, order: orders.OrderRead,
+    event: PaymentEvent, action: str, now: datetime, renews: uuid.UUID | None = None,
+) -> Payment:  # fmt: skip
+    """A pending payment of `order` for the provider's charge (its first ref), audited; the
+    caller settles it with the fact."""
     amount = event.amount if event.amount is not None else order.total - order.amount_paid
     payment = Payment(
         id=new_id(), shop_id=shop_id, order_id=order.id, provider=provider,
         status=PaymentStatus.PENDING.value, amount=amount,
         currency=(event.currency or order.currency).upper(), amount_captured=0,
         amount_refunded=0, provider_payment_id=event.provider_refs[0][:128],
-        description=f"order {order.number}", recurring=True, applied=False, created_at=now,
-        updated_at=now,
+        description=f"order {order.number}"[:300], recurring=True, applied=False,
+        created_at=now, updated_at=now,
     )  # fmt: skip
     PaymentsRepository(session).add(payment)
     await session.flush()
+    after = {"order_id": order.id, "amount": amount, "currency": payment.currency,
+             "charge": event.provider_refs[0]}  # fmt: skip
+    if renews is not None:
+        after["renews"] = renews
     await audit.record(
-        session, actor=Actor.system(provider), shop_id=shop_id,
-        action="payments.charge_recorded", target_type="payment", target_id=payment.id,
-        after={"order_id": order.id, "amount": amount, "currency": payment.currency,
-               "charge": event.provider_refs[0]}, now=now,
+        session, actor=Actor.system(provider), shop_id=shop_id, action=action,
+        target_type="payment", target_id=payment.id, after=after, now=now,
     )  # fmt: skip
-    settlement = Settlement(session, shop_id=shop_id, provider=provider, now=now)
-    await settlement.record([dataclasses.replace(event, payment_id=payment.id)])
-    return PaymentRead.model_validate(payment)
+    return payment

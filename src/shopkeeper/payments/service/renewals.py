@@ -40,6 +40,7 @@ from shopkeeper.payments.providers.base import (
 from shopkeeper.payments.repository import PaymentsRepository
 from shopkeeper.payments.schemas import PaymentStatus, RenewalReference
 from shopkeeper.payments.service.accounts import credentials
+from shopkeeper.payments.service.charges import book_charge
 
 if TYPE_CHECKING:
     from shopkeeper.payments.service.settlement import Result, Settlement
@@ -99,22 +100,9 @@ async def _book_renewal(settlement: Settlement, first: Payment, event: PaymentEv
         return "ignored"  # this charge is booked already (another event about it)
     order_id = await renewal_order(session, shop_id=shop_id, order_id=first.order_id, now=now)
     order = await orders.get_order(session, shop_id=shop_id, order_id=order_id or first.order_id)
-    payment = Payment(
-        id=new_id(), shop_id=shop_id, order_id=order.id, provider=provider,
-        status=PaymentStatus.PENDING.value,
-        amount=order.total if event.amount is None else event.amount,
-        currency=(event.currency or order.currency).upper(), amount_captured=0,
-        amount_refunded=0, provider_payment_id=event.provider_refs[0][:128],
-        description=f"order {order.number}"[:300], recurring=True, applied=False,
-        created_at=now, updated_at=now,
-    )  # fmt: skip
-    repo.add(payment)
-    await session.flush()
-    await audit.record(
-        session, actor=Actor.system(provider), shop_id=shop_id,
-        action="payments.renewal_recorded", target_type="payment", target_id=payment.id,
-        after={"order_id": order.id, "renews": first.order_id, "amount": payment.amount,
-               "currency": payment.currency, "charge": event.provider_refs[0]}, now=now,
+    payment = await book_charge(
+        session, shop_id=shop_id, provider=provider, order=order, event=event,
+        action="payments.renewal_recorded", now=now, renews=first.order_id,
     )  # fmt: skip
     charged = dataclasses.replace(event, kind=EventKind.SUCCEEDED, payment_id=payment.id)
     result, _ = await settlement.apply(charged)

@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.bots.telegram import playground
 from shopkeeper.bots.telegram.playground import Outcome, Tester
@@ -39,6 +40,13 @@ async def pick(request: Request, shell: ShellDep) -> Response:
     if len(allowed) == 1:
         return RedirectResponse(f"{ADMIN_PATH}/s/{allowed[0].shop_slug}/playground", 303)
     return render(request, "admin/playground_pick.html", shell.context(allowed=allowed))
+
+
+async def _acting(shell: Shell, session: AsyncSession, permission: str) -> None:
+    """Check the permission, then end the request's transaction: the bot's handlers open
+    their own, and on SQLite they would otherwise wait for this one's write lock."""
+    shell.require(permission)
+    await session.commit()
 
 
 def _tester(request: Request, shell: Shell) -> Tester:
@@ -76,8 +84,7 @@ def _context(request: Request, shell: Shell, view: playground.ChatView | None) -
 async def page(
     request: Request, shell: ShopShellDep, session: SessionDep, container: ContainerDep
 ) -> Response:
-    shell.require("bots.read")
-    await session.commit()
+    await _acting(shell, session, "bots.read")
     view = await _view(request, shell, container)
     return render(request, "admin/playground.html", _context(request, shell, view))
 
@@ -135,8 +142,7 @@ async def create(
     request: Request, shell: ShopShellDep, session: SessionDep, container: ContainerDep
 ) -> Response:
     """Make the shop's playground bot and channel (bots.write)."""
-    shell.require("bots.write")
-    await session.commit()
+    await _acting(shell, session, "bots.write")
     action = playground.create_playground_bot
     if await _has_playground(container, shell):
         action = playground.reconnect_playground_bot
@@ -169,8 +175,7 @@ async def send(
     text: str = Form("", max_length=8192),
     command: str = Form("", max_length=64),
 ) -> Response:
-    shell.require("bots.read")
-    await session.commit()
+    await _acting(shell, session, "bots.read")
     outcome = await playground.send_text(
         container,
         shop_id=shell.shop_access.shop.id,
@@ -189,8 +194,7 @@ async def press(
     message_id: int = Form(...),
     data: str = Form(..., max_length=64),
 ) -> Response:
-    shell.require("bots.read")
-    await session.commit()
+    await _acting(shell, session, "bots.read")
     outcome = await playground.press_button(
         container,
         shop_id=shell.shop_access.shop.id,
@@ -210,8 +214,7 @@ async def pay(
     invoice_id: uuid.UUID = Form(...),
 ) -> Response:
     """A simulated payment books money in the shop: bots.write only, and audited."""
-    shell.require("bots.write")
-    await session.commit()
+    await _acting(shell, session, "bots.write")
     outcome = await playground.pay_invoice(
         container,
         shop_id=shell.shop_access.shop.id,
@@ -230,8 +233,7 @@ async def join(
     container: ContainerDep,
     link: str = Form(..., max_length=128),
 ) -> Response:
-    shell.require("bots.read")
-    await session.commit()
+    await _acting(shell, session, "bots.read")
     outcome = await playground.join_via_link(
         container, shop_id=shell.shop_access.shop.id, tester=_tester(request, shell), link=link
     )
@@ -246,8 +248,7 @@ async def leave(
     container: ContainerDep,
     chat_id: int = Form(...),
 ) -> Response:
-    shell.require("bots.read")
-    await session.commit()
+    await _acting(shell, session, "bots.read")
     outcome = await playground.leave_channel(
         container,
         shop_id=shell.shop_access.shop.id,
@@ -265,8 +266,7 @@ async def language(
     container: ContainerDep,
     code: str = Form(..., max_length=8),
 ) -> Response:
-    shell.require("bots.read")
-    await session.commit()
+    await _acting(shell, session, "bots.read")
     await playground.set_language(
         container, shop_id=shell.shop_access.shop.id, tester=_tester(request, shell), language=code
     )

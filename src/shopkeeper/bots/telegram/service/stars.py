@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import orders, payments
 from shopkeeper.bots.telegram.service.checkout import STARS_GATEWAY
-from shopkeeper.errors import AppError
 
 log = structlog.get_logger(__name__)
 CAPTURED = (payments.PaymentStatus.SUCCEEDED, payments.PaymentStatus.REFUNDED)
@@ -83,35 +82,16 @@ async def record_charge(
     ):
         log.info("telegram.stars_charge_duplicate", charge=paid.telegram_payment_charge_id)
         return Recorded(None)
-    renewal = await _renewal_order(session, shop_id, payment.order_id, now) if (
-        paid.is_recurring
-    ) else None  # fmt: skip
-    order_id = renewal.id if renewal is not None else payment.order_id
+    # A renewal pays a new order of the plan; when none can be placed, the charge is booked on
+    # the first order, which refuses a second payment, and the money is refunded.
+    renewal = await payments.renewal_order(
+        session, shop_id=shop_id, order_id=payment.order_id, now=now
+    ) if paid.is_recurring else None  # fmt: skip
+    order_id = renewal or payment.order_id
     await payments.record_charge(
         session, shop_id=shop_id, provider=STARS_GATEWAY, order_id=order_id, event=event, now=now
     )
     return Recorded(await _number(session, shop_id, order_id), renewal=renewal is not None)
-
-
-async def _renewal_order(
-    session: AsyncSession, shop_id: uuid.UUID, order_id: uuid.UUID, now: datetime
-) -> orders.OrderRead | None:
-    """A new order of the subscription's plan for its renewal charge (None when impossible:
-    the charge is then booked on the first order, which refuses it, and refunded)."""
-    first = await orders.get_order(session, shop_id=shop_id, order_id=order_id)
-    plans = [line for line in first.lines if line.kind == "plan"]
-    if len(plans) != 1:
-        return None
-    try:
-        async with session.begin_nested():
-            return await orders.place_order(
-                session, shop_id=shop_id, customer_id=first.customer_id, currency=first.currency,
-                items=[orders.OrderItemIn(variant_id=plans[0].variant_id)], source="telegram",
-                now=now,
-            )  # fmt: skip
-    except AppError as exc:
-        log.warning("telegram.stars_renewal_refused", order_id=str(order_id), error=exc.code)
-        return None
 
 
 async def _number(session: AsyncSession, shop_id: uuid.UUID, order_id: uuid.UUID) -> str:
