@@ -19,17 +19,21 @@ HANDLER_MODULES += ["shopkeeper.access.handlers"]
 HANDLER_MODULES += ["shopkeeper.subscriptions.handlers"]
 HANDLER_MODULES += ["shopkeeper.notifications.handlers"]
 HANDLER_MODULES += ["shopkeeper.bots.telegram.subscribers"]
+HANDLER_MODULES += ["shopkeeper.bots.discord.subscribers"]
 # Modules whose TASKS tables the scheduler runs.
 TASK_MODULES: list[str] = []
 TASK_MODULES += ["shopkeeper.orders.tasks"]
 TASK_MODULES += ["shopkeeper.payments.tasks"]
 TASK_MODULES += ["shopkeeper.integrations.tasks"]
 TASK_MODULES += ["shopkeeper.bots.telegram.tasks"]
+TASK_MODULES += ["shopkeeper.bots.discord.tasks"]
 TASK_MODULES += ["shopkeeper.subscriptions.tasks"]
 # Adapter modules whose `bind(container)` plugs them into the contexts' ports (access
 # strategies, messengers). Named by string: contexts and this root never import adapters.
 ADAPTER_MODULES: list[str] = []
 ADAPTER_MODULES += ["shopkeeper.bots.telegram.binding"]
+ADAPTER_MODULES += ["shopkeeper.bots.discord.binding"]
+ADAPTER_MODULES += ["shopkeeper.notifications.email_binding"]
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:

@@ -2,6 +2,7 @@
 
 from shopkeeper.access import models as access_models
 from shopkeeper.audit import models as audit_models
+from shopkeeper.bots.discord import models as discord_models
 from shopkeeper.bots.telegram import chat_models as telegram_chat_models
 from shopkeeper.bots.telegram import models as telegram_models
 from shopkeeper.bots.telegram.playground import models as telegram_playground_models
@@ -19,6 +20,7 @@ from shopkeeper.ratelimit import models as ratelimit_models
 from shopkeeper.scheduler import models as scheduler_models
 from shopkeeper.shops import models as shops_models
 from shopkeeper.subscriptions import models as subscriptions_models
+from shopkeeper.web.store import models as store_models
 
 __all__ = [
     "Base",
@@ -26,6 +28,7 @@ __all__ = [
     "audit_models",
     "bus_models",
     "catalog_models",
+    "discord_models",
     "identity_models",
     "integrations_models",
     "invoices_models",
@@ -36,6 +39,7 @@ __all__ = [
     "ratelimit_models",
     "scheduler_models",
     "shops_models",
+    "store_models",
     "subscriptions_models",
     "telegram_chat_models",
     "telegram_models",

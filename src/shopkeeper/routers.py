@@ -6,6 +6,8 @@ from fastapi import APIRouter
 
 from shopkeeper.access.router import router as access_router
 from shopkeeper.audit.router import router as audit_router
+from shopkeeper.bots.discord.router import router as discord_router
+from shopkeeper.bots.discord.webhook import router as discord_webhook_router
 from shopkeeper.bots.telegram.channels.router import router as telegram_channels_router
 from shopkeeper.bots.telegram.playground.http import router as telegram_playground_router
 from shopkeeper.bots.telegram.router import router as telegram_bots_router
@@ -20,22 +22,28 @@ from shopkeeper.notifications.router import router as notifications_router
 from shopkeeper.observability import health_router, metrics_router
 from shopkeeper.orders.router import router as orders_router
 from shopkeeper.payments.router import router as payments_router
+from shopkeeper.premium.router import router as premium_router
 from shopkeeper.promotions.router import router as promotions_router
 from shopkeeper.shops.router import router as shops_router
+from shopkeeper.subscriptions.plan_router import router as subscription_plans_router
 from shopkeeper.subscriptions.router import router as subscriptions_router
 from shopkeeper.web.admin.router import router as admin_router
 from shopkeeper.web.pay import router as pay_page_router
+from shopkeeper.web.store.router import router as store_router
 
 ROUTERS: list[APIRouter] = [admin_router, identity_router, shops_router, audit_router]
 ROUTERS += [health_router, metrics_router]
 ROUTERS += [orders_router, promotions_router]
 ROUTERS += [catalog_router, catalog_media_router]
 ROUTERS += [payments_router, pay_page_router]
+ROUTERS += [store_router]
 ROUTERS += [invoices_router, invoices_public_router]
 ROUTERS += [integrations_router]
 ROUTERS += [access_router]
-ROUTERS += [subscriptions_router]
+ROUTERS += [subscription_plans_router, subscriptions_router]  # plans first: fixed paths
+ROUTERS += [premium_router]
 ROUTERS += [notifications_router]
 ROUTERS += [telegram_bots_router, telegram_webhook_router]
 ROUTERS += [telegram_channels_router]
 ROUTERS += [telegram_playground_router]
+ROUTERS += [discord_router, discord_webhook_router]

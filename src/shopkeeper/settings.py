@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: str | None = None
     s3_public_url: str | None = None
+    # Outgoing email (sign-in codes, payment confirmations); unset host: logged, not sent.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)  # 465: implicit TLS
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Shopkeeper <no-reply@localhost>"
+    smtp_starttls: bool = True
 
     @field_validator("database_url")
     @classmethod

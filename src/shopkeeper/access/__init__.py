@@ -11,7 +11,8 @@ Public: `create_target`, `list_targets`, `get_target`, `update_target`, `deactiv
 `revoke_manually`; `log_membership`, `list_access_log`. Publishes (on state changes only)
 `access.access_granted.v1`, `access.action_required.v1`, `access.access_revoked.v1`; consumes
 `orders.order_paid.v1`, `orders.order_refunded.v1`, `subscriptions.subscription_started|
-renewed|ended.v1`, `identity.customers_merged.v1` (grants follow the survivor).
+renewed|ended.v1`, `subscriptions.plan_changed.v1` (the new plan's targets in, the old one's
+out), `identity.customers_merged.v1` (grants follow the survivor).
 HTTP: /api/v1/shops/{shop}/access/… (access.read / access.write; audited).
 """
 

@@ -16,6 +16,7 @@ from shopkeeper.identity.events import CustomersMerged
 from shopkeeper.orders.events import OrderPaid, OrderRefunded
 from shopkeeper.subscriptions.events import (
     SubscriptionEnded,
+    SubscriptionPlanChanged,
     SubscriptionRenewed,
     SubscriptionStarted,
 )
@@ -78,6 +79,22 @@ async def on_subscription_ended(
     )  # fmt: skip
 
 
+async def on_plan_changed(
+    event: SubscriptionPlanChanged, session: AsyncSession, container: Container
+) -> None:
+    """A subscription moved to another plan: the new plan's targets granted, the old plan's
+    that the new one lacks taken away (a Discord tier role swapped for the next)."""
+    targets = await TargetRepository(session).for_products(
+        event.shop_id, [event.to_product_id], active_only=True
+    )
+    await engine.retarget_source(
+        session, strategies_of(container), shop_id=event.shop_id, customer_id=event.customer_id,
+        source=Source(SourceType.SUBSCRIPTION, event.subscription_id),
+        target_ids=[t.id for t in targets], reason=f"subscription {event.direction}d",
+        now=container.clock.now(),
+    )  # fmt: skip
+
+
 async def on_customers_merged(
     event: CustomersMerged, session: AsyncSession, container: Container
 ) -> None:
@@ -96,4 +113,5 @@ HANDLERS: HandlerTable = {
     SubscriptionStarted: [on_subscription_active],
     SubscriptionRenewed: [on_subscription_active],
     SubscriptionEnded: [on_subscription_ended],
+    SubscriptionPlanChanged: [on_plan_changed],
 }

@@ -5,7 +5,7 @@ Public: `create_user`, `set_password`, `get_user`, `get_user_by_email`, `get_use
 `user_for_access_token`; FastAPI dependencies in `identity.deps` (`CurrentUserDep`, `CallerDep`);
 web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
 `create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
-`find_or_create_customer`, `link_identity`, `get_customer`.
+`find_or_create_customer`, `find_customer` (no creation), `link_identity`, `get_customer`.
 Publishes `identity.customers_merged.v1` (CustomersMerged) when linking an identity merges two
 customers. Consumes no events. HTTP: `/api/v1/auth/*` and `/api/v1/shops/{shop}/api-keys`.
 """
@@ -50,6 +50,7 @@ from shopkeeper.identity.service.auth import (
     user_for_access_token,
 )
 from shopkeeper.identity.service.customers import (
+    find_customer,
     find_or_create_customer,
     get_customer,
     link_identity,
@@ -96,6 +97,7 @@ __all__ = [
     "create_api_key",
     "create_user",
     "end_web_session",
+    "find_customer",
     "find_or_create_customer",
     "get_customer",
     "get_user",

@@ -6,9 +6,14 @@ once per `dedupe_key` over the first registered Messenger that reaches the custo
 with no reachable channel gets a `skipped` entry); `register_messenger(container, m)`,
 `registered_messengers(container)`; the delivery log `list_messages`; templates
 `list_templates`, `set_template` (validated when saved), `reset_template`, `validate`.
+`Notice.channels` keeps a message to some channels (a payment confirmation: "email").
+Staff alerts: `alert_staff(session, settings, StaffAlert, *, now)` emails the shop's owners and
+admins (`notifications.email.send_email`) and logs each (`user_id` instead of a customer).
 Port: `notifications.ports.Messenger` (Telegram lives in bots.telegram).
 Consumes `subscriptions.reminder_due.v1`, `access.access_granted.v1`, `access.access_revoked.v1`,
-`access.action_required.v1`; publishes none. HTTP: /api/v1/shops/{shop}/notifications/messages,
+`access.action_required.v1`, `payments.payment_succeeded.v1` (purpose "payment_confirmation",
+email only), `payments.payment_failed.v1` (purpose "staff.payment_failed"); publishes none.
+HTTP: /api/v1/shops/{shop}/notifications/messages,
 /notifications/templates (notifications.read / notifications.write).
 """
 
@@ -21,6 +26,7 @@ from shopkeeper.notifications.service.sending import (
     register_messenger,
     registered_messengers,
 )
+from shopkeeper.notifications.service.staff import StaffAlert, alert_staff
 from shopkeeper.notifications.service.templating import list_templates, reset_template, set_template
 from shopkeeper.notifications.templates import validate
 
@@ -31,7 +37,9 @@ __all__ = [
     "Messenger",
     "Notice",
     "OutboundMessage",
+    "StaffAlert",
     "TemplateRead",
+    "alert_staff",
     "list_messages",
     "list_templates",
     "notify",

@@ -1,4 +1,6 @@
-"""What notifications says when subscriptions and access change (each message once)."""
+"""What notifications says when subscriptions, access and payments change (each once):
+reminders and access news to the customer, a payment confirmation by email, a failed payment
+to the shop's owners and admins."""
 
 from __future__ import annotations
 
@@ -7,13 +9,17 @@ from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import catalog
+from shopkeeper import catalog, identity, orders, shops
 from shopkeeper.access.events import AccessActionRequired, AccessGranted, AccessRevoked
 from shopkeeper.bus.registry import HandlerTable
 from shopkeeper.container import Container
 from shopkeeper.kit.clock import Clock
+from shopkeeper.kit.money import format_money
 from shopkeeper.notifications.ports import Button
 from shopkeeper.notifications.service.sending import Notice, notify, registered_messengers
+from shopkeeper.notifications.service.staff import StaffAlert, alert_staff
+from shopkeeper.notifications.templates import pick_language
+from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded
 from shopkeeper.subscriptions.events import SubscriptionReminderDue
 
 _JOIN = {"en": "Join", "ru": "Войти", "pl": "Dołącz"}
@@ -93,9 +99,71 @@ async def _send(
     await notify(session, registered_messengers(container), notice, now=clock.now())
 
 
+async def on_payment_succeeded(
+    event: PaymentSucceeded,
+    session: AsyncSession,
+    container: Container,
+    clock: Clock,
+    event_id: uuid.UUID,
+) -> None:
+    """payment.completed: a confirmation to the customer, by email only (nothing for one
+    without an email address: a `skipped` entry says so)."""
+    if not event.applied:
+        return
+    order = await orders.get_order(session, shop_id=event.shop_id, order_id=event.order_id)
+    if order.customer_id is None:
+        return
+    shop = await shops.get_shop_by_id(session, shop_id=event.shop_id)
+    customer = await identity.get_customer(
+        session, shop_id=event.shop_id, customer_id=order.customer_id
+    )
+    variables = {
+        "shop": shop.name,
+        "order_number": order.number,
+        "amount": format_money(event.amount, event.currency, pick_language(customer.language)),
+        "items": ", ".join(line.name for line in order.lines),
+    }
+    notice = Notice(
+        shop_id=event.shop_id, customer_id=customer.id, purpose="payment_confirmation",
+        variables=variables, dedupe_key=f"payment_confirmation:{event.payment_id}",
+        channels=("email",),
+    )  # fmt: skip
+    await notify(session, registered_messengers(container), notice, now=clock.now())
+
+
+async def on_payment_failed(
+    event: PaymentFailed,
+    session: AsyncSession,
+    container: Container,
+    clock: Clock,
+    event_id: uuid.UUID,
+) -> None:
+    """payment.failed: an alert to the shop's owners and admins. A canceled payment alerts
+    only when a reason other than its expiry is given (an abandoned checkout is no incident)."""
+    reason = event.reason or ""
+    if event.status != "failed" and (not reason or "expire" in reason.lower()):
+        return
+    order = await orders.get_order(session, shop_id=event.shop_id, order_id=event.order_id)
+    shop = await shops.get_shop_by_id(session, shop_id=event.shop_id)
+    variables = {
+        "shop": shop.name,
+        "order_number": order.number,
+        "amount": format_money(order.total, order.currency, pick_language(shop.default_language)),
+        "provider": event.provider,
+        "reason": reason or event.status,
+    }
+    alert = StaffAlert(
+        shop_id=event.shop_id, purpose="staff.payment_failed", variables=variables,
+        dedupe_key=f"staff.payment_failed:{event.payment_id}",
+    )  # fmt: skip
+    await alert_staff(session, container.settings, alert, now=clock.now())
+
+
 HANDLERS: HandlerTable = {
     SubscriptionReminderDue: [on_reminder_due],
     AccessGranted: [on_access_granted],
     AccessRevoked: [on_access_revoked],
     AccessActionRequired: [on_access_action_required],
+    PaymentSucceeded: [on_payment_succeeded],
+    PaymentFailed: [on_payment_failed],
 }

@@ -27,7 +27,10 @@ class NotificationTemplate(Base):
 
 
 class NotificationMessage(Base):
-    """One outbound message: to whom, on which channel, what, and how it went."""
+    """One outbound message: to whom, on which channel, what, and how it went.
+
+    A message to a customer names `customer_id`; an alert to staff names `user_id` instead.
+    """
 
     __tablename__ = "notifications_message"
     __table_args__ = (
@@ -37,7 +40,8 @@ class NotificationMessage(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
-    customer_id: Mapped[uuid.UUID]
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)  # a staff user (alerts)
     channel: Mapped[str] = mapped_column(String(16))  # "none" when no channel reaches them
     purpose: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8))

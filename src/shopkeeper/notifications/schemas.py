@@ -12,7 +12,8 @@ class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    customer_id: uuid.UUID
+    customer_id: uuid.UUID | None  # None: an alert to staff (`user_id`)
+    user_id: uuid.UUID | None = None
     channel: str
     purpose: str
     language: str

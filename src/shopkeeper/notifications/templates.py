@@ -23,7 +23,14 @@ PURPOSES: dict[str, dict[str, str | int]] = {
     "access.granted": {"title": "VIP channel", "join_url": "https://t.me/+abc"},
     "access.revoked": {"title": "VIP channel"},
     "access.action_required": {"title": "VIP channel", "reason": "link your account"},
-}
+    "payment_confirmation": {
+        "shop": "Zagadka", "order_number": "ZAG-000042", "amount": "€12.00", "items": "Premium",
+    },
+    "staff.payment_failed": {
+        "shop": "Zagadka", "order_number": "ZAG-000042", "amount": "€12.00",
+        "provider": "stripe", "reason": "card declined",
+    },
+}  # fmt: skip
 
 DEFAULTS: dict[str, dict[str, str]] = {
     "subscription.reminder": {
@@ -55,6 +62,30 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "en": "One more step to get {{ title }}: {{ reason }}.",
         "ru": "Ещё один шаг, чтобы получить «{{ title }}»: {{ reason }}.",
         "pl": "Jeszcze jeden krok, aby otrzymać {{ title }}: {{ reason }}.",
+    },
+    # An email: its first line is the subject.
+    "payment_confirmation": {
+        "en": "Payment received: {{ amount }} for order {{ order_number }}\n\n"
+        "Thank you! {{ shop }} has received your payment of {{ amount }} for {{ items }} "
+        "(order {{ order_number }}).",
+        "ru": "Оплата получена: {{ amount }} за заказ {{ order_number }}\n\n"
+        "Спасибо! {{ shop }} получил вашу оплату {{ amount }} за «{{ items }}» "
+        "(заказ {{ order_number }}).",
+        "pl": "Płatność otrzymana: {{ amount }} za zamówienie {{ order_number }}\n\n"
+        "Dziękujemy! {{ shop }} otrzymał Twoją płatność {{ amount }} za {{ items }} "
+        "(zamówienie {{ order_number }}).",
+    },
+    # To the shop's owners and admins.
+    "staff.payment_failed": {
+        "en": "Payment failed: order {{ order_number }} ({{ amount }})\n\n"
+        "A {{ provider }} payment of {{ amount }} for order {{ order_number }} in {{ shop }} "
+        "failed: {{ reason }}.",
+        "ru": "Платёж не прошёл: заказ {{ order_number }} ({{ amount }})\n\n"
+        "Платёж {{ provider }} на {{ amount }} за заказ {{ order_number }} в «{{ shop }}» "
+        "не прошёл: {{ reason }}.",
+        "pl": "Płatność nieudana: zamówienie {{ order_number }} ({{ amount }})\n\n"
+        "Płatność {{ provider }} na {{ amount }} za zamówienie {{ order_number }} w {{ shop }} "
+        "nie powiodła się: {{ reason }}.",
     },
 }
 

@@ -5,7 +5,8 @@ shipping_amount, source, now, ttl, actor)` → `OrderRead` (line snapshots, tota
 number like `LUM-000042`; stock reserved and the promo code's use redeemed in the same
 transaction), `place_order_once` (Idempotency-Key), `get_order`, `list_orders`, `mark_paid`
 (payments calls it; idempotent per payment_id), `record_refund` (idempotent per refund_id),
-`cancel_order`, `fulfil_order`, `expire_unpaid` (task `orders.expire_unpaid`).
+`cancel_order`, `fulfil_order`, `expire_unpaid` (task `orders.expire_unpaid`),
+`revenue_by_kind` (line totals of paid orders in a window, per currency).
 States and transitions: `shopkeeper.orders.states`; arithmetic: `shopkeeper.orders.pricing`.
 Publishes `orders.order_placed.v1`, `orders.order_paid.v1`, `orders.order_fulfilled.v1`,
 `orders.order_cancelled.v1`, `orders.order_refunded.v1`; consumes
@@ -47,7 +48,7 @@ from shopkeeper.orders.service.lifecycle import (
     record_refund,
 )
 from shopkeeper.orders.service.placement import DEFAULT_TTL, place_order
-from shopkeeper.orders.service.reads import get_order, list_orders
+from shopkeeper.orders.service.reads import get_order, list_orders, revenue_by_kind
 
 __all__ = [
     "DEFAULT_TTL",
@@ -80,4 +81,5 @@ __all__ = [
     "place_order",
     "place_order_once",
     "record_refund",
+    "revenue_by_kind",
 ]

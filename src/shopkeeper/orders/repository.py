@@ -14,8 +14,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from shopkeeper.orders.models import IdempotencyKey, Order, OrderRefund, OrderSequence
+from shopkeeper.orders.models import IdempotencyKey, Order, OrderLine, OrderRefund, OrderSequence
 from shopkeeper.orders.schemas import OrderState
+
+REVENUE_STATES = (
+    OrderState.PAID.value,
+    OrderState.FULFILLED.value,
+    OrderState.PARTIALLY_REFUNDED.value,
+)
 
 
 class OrderRepository:
@@ -62,6 +68,25 @@ class OrderRepository:
             .offset(offset)
         )
         return (await self.session.execute(query)).scalars().all(), int(total or 0)
+
+    async def revenue_of_kind(
+        self, shop_id: uuid.UUID, kind: str, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Σ line totals of `kind` of the orders paid in [since, until] and not fully
+        refunded, per currency."""
+        query = (
+            select(Order.currency, func.sum(OrderLine.total_amount))
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(
+                Order.shop_id == shop_id,
+                OrderLine.kind == kind,
+                Order.paid_at >= since,
+                Order.paid_at <= until,
+                Order.state.in_(REVENUE_STATES),
+            )
+            .group_by(Order.currency)
+        )
+        return {row[0]: int(row[1] or 0) for row in await self.session.execute(query)}
 
     async def customer_has_paid(self, shop_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
         """Whether the customer ever completed a payment in this shop (refunded or not)."""

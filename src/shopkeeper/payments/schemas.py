@@ -58,6 +58,7 @@ class PaymentCreate(BaseModel):
 
     provider: str = Field(default="sandbox", min_length=1, max_length=32)
     return_url: AnyHttpUrl | None = None
+    cancel_url: AnyHttpUrl | None = None  # where "back" at the gateway leads; default return_url
     # True: must renew by itself (422 unless the order is one plan). False: as the gateway
     # can — one plan through YooKassa saves the method, through Stripe is a subscription.
     recurring: bool = False

@@ -110,3 +110,36 @@ class SubscriptionRenewalStopped(Event):
     period_end: datetime
     provider: str | None
     reason: str
+
+
+class SubscriptionPlanChanged(Event):
+    """The subscription moved to another plan, keeping its period end (an upgrade paid for,
+    a downgrade or upgrade that reached its date). Consumers (access) swap what it grants."""
+
+    name = "subscriptions.plan_changed.v1"
+    key_field = "subscription_id"
+
+    subscription_id: uuid.UUID
+    shop_id: uuid.UUID
+    customer_id: uuid.UUID
+    from_product_id: uuid.UUID
+    to_product_id: uuid.UUID
+    period_end: datetime
+    direction: str  # "upgrade" | "downgrade"
+    order_id: uuid.UUID | None
+
+
+class SubscriptionPlanChangeScheduled(Event):
+    """A move to another plan was scheduled for `effective_at` (`undone` when taken back)."""
+
+    name = "subscriptions.plan_change_scheduled.v1"
+    key_field = "subscription_id"
+
+    subscription_id: uuid.UUID
+    shop_id: uuid.UUID
+    customer_id: uuid.UUID
+    from_product_id: uuid.UUID
+    to_product_id: uuid.UUID
+    effective_at: datetime
+    direction: str
+    undone: bool

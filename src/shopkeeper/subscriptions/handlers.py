@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.identity.events import CustomersMerged
 from shopkeeper.kit.clock import Clock
-from shopkeeper.orders.events import OrderEventLine, OrderPaid, OrderRefunded
+from shopkeeper.orders.events import OrderCancelled, OrderEventLine, OrderPaid, OrderRefunded
 from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded, RecurringEnded
-from shopkeeper.subscriptions.service import followups, purchases, renewals
+from shopkeeper.subscriptions.service import followups, plan_switch, purchases, renewals
 
 log = structlog.get_logger(__name__)
 
@@ -27,9 +27,18 @@ def plan_quantities(lines: Iterable[OrderEventLine]) -> dict[uuid.UUID, int]:
 
 
 async def on_order_paid(event: OrderPaid, session: AsyncSession, clock: Clock) -> None:
-    """Each plan line starts or extends the customer's subscription (quantity q: q periods)."""
+    """Each plan line starts or extends the customer's subscription (quantity q: q periods);
+    an upgrade's order switches its subscription to the new plan instead."""
     bought = plan_quantities(event.lines)
     if not bought:
+        return
+    if switched := await plan_switch.settle_paid_order(
+        session, shop_id=event.shop_id, order_id=event.order_id, now=clock.now()
+    ):
+        await renewals.record_from_order(
+            session, shop_id=event.shop_id, subscription_id=switched, order_id=event.order_id,
+            now=clock.now(),
+        )  # fmt: skip
         return
     if event.customer_id is None:
         log.warning("subscriptions.plan_without_customer", order_id=str(event.order_id))
@@ -44,6 +53,14 @@ async def on_order_paid(event: OrderPaid, session: AsyncSession, clock: Clock) -
                 session, shop_id=event.shop_id, subscription_id=subscription.id,
                 order_id=event.order_id, now=clock.now(),
             )  # fmt: skip
+
+
+async def on_order_cancelled(event: OrderCancelled, session: AsyncSession, clock: Clock) -> None:
+    """An upgrade's order cancelled or expired unpaid: the upgrade is off."""
+    await plan_switch.order_closed(
+        session, shop_id=event.shop_id, order_id=event.order_id, reason=event.reason,
+        now=clock.now(),
+    )  # fmt: skip
 
 
 async def on_order_refunded(event: OrderRefunded, session: AsyncSession, clock: Clock) -> None:
@@ -92,6 +109,7 @@ async def on_recurring_ended(event: RecurringEnded, session: AsyncSession, clock
 
 HANDLERS = {
     OrderPaid: [on_order_paid],
+    OrderCancelled: [on_order_cancelled],
     OrderRefunded: [on_order_refunded],
     CustomersMerged: [on_customers_merged],
     PaymentSucceeded: [on_payment_succeeded],

@@ -23,6 +23,7 @@ from shopkeeper.kit.ids import new_id
 
 LIVE_STATUSES = ("trialing", "active", "past_due")
 _LIVE = text("status IN ('trialing', 'active', 'past_due')")
+_PENDING = text("pending_product_id IS NOT NULL")
 
 
 class Subscription(Base):
@@ -47,6 +48,12 @@ class Subscription(Base):
         Index("ix_subscriptions_subscription_shop_created", "shop_id", "created_at"),
         Index("ix_subscriptions_subscription_status_end", "status", "period_end"),
         Index("ix_subscriptions_subscription_status_grace", "status", "grace_until"),
+        Index(
+            "ix_subscriptions_subscription_pending",
+            "pending_from",
+            sqlite_where=_PENDING,
+            postgresql_where=_PENDING,
+        ),
         CheckConstraint(
             "status IN ('trialing', 'active', 'past_due', 'canceled', 'expired')",
             name="status_known",
@@ -67,7 +74,7 @@ class Subscription(Base):
     cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # expired | canceled | revoked | refunded | merged
+    # expired | canceled | revoked | refunded | merged | replaced (by a plan change)
     ended_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
     renewal: Mapped[str] = mapped_column(String(8), default="manual")
     renewal_provider: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -75,6 +82,10 @@ class Subscription(Base):
     # The provider's own subscription was told to stop after its period (kept in step with
     # cancel_at_period_end and with the subscription ending).
     renewal_cancel_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A plan change scheduled for later (a downgrade at period end): the plan it moves to and
+    # when; kept in step with its open `subscriptions_plan_change` row.
+    pending_product_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    pending_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -154,4 +165,78 @@ class SubscriptionRenewal(Base):
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+_OPEN_CHANGE = text("status IN ('awaiting_payment', 'scheduled')")
+
+
+class PlanChange(Base):
+    """A move of a subscription from one plan to another (an upgrade or a downgrade).
+
+    `status`: awaiting_payment (an upgrade's prorated order is open) → applied, or scheduled
+    (at period end) → applied; either → canceled (undone, the order expired or was cancelled,
+    the subscription ended). At most one open (awaiting_payment, scheduled) per subscription.
+    Amounts are minor units of `currency`: `credit` for the unused time of the current plan,
+    `charge` what the order asks (0 when nothing is paid).
+    """
+
+    __tablename__ = "subscriptions_plan_change"
+    __table_args__ = (
+        Index(
+            "uq_subscriptions_plan_change_open",
+            "subscription_id",
+            unique=True,
+            sqlite_where=_OPEN_CHANGE,
+            postgresql_where=_OPEN_CHANGE,
+        ),
+        Index("ix_subscriptions_plan_change_shop_order", "shop_id", "order_id"),
+        CheckConstraint(
+            "status IN ('awaiting_payment', 'scheduled', 'applied', 'canceled')",
+            name="status_known",
+        ),
+        CheckConstraint("direction IN ('upgrade', 'downgrade')", name="direction_known"),
+        CheckConstraint("timing IN ('now', 'period_end')", name="timing_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subscriptions_subscription.id", ondelete="CASCADE")
+    )
+    from_product_id: Mapped[uuid.UUID]
+    to_product_id: Mapped[uuid.UUID]
+    direction: Mapped[str] = mapped_column(String(16))
+    timing: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    credit: Mapped[int] = mapped_column(Integer, default=0)
+    charge: Mapped[int] = mapped_column(Integer, default=0)
+    actor_label: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SubscriptionSettings(Base):
+    """A shop's plan-change rules; no row means the defaults (upgrade immediate_prorated,
+    downgrade at_period_end)."""
+
+    __tablename__ = "subscriptions_settings"
+    __table_args__ = (
+        CheckConstraint(
+            "upgrade_rule IN ('immediate_prorated', 'at_period_end')", name="upgrade_rule_known"
+        ),
+        CheckConstraint(
+            "downgrade_rule IN ('at_period_end', 'immediate')", name="downgrade_rule_known"
+        ),
+    )
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shop.id", ondelete="CASCADE"), primary_key=True
+    )
+    upgrade_rule: Mapped[str] = mapped_column(String(24))
+    downgrade_rule: Mapped[str] = mapped_column(String(24))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

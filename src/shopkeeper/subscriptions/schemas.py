@@ -42,6 +42,8 @@ class SubscriptionRead(BaseModel):
     renewal: RenewalMode
     renewal_provider: str | None
     renewal_reference: str | None
+    pending_product_id: uuid.UUID | None = None  # a plan change scheduled for `pending_from`
+    pending_from: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -77,6 +79,8 @@ class CustomerSubscription(BaseModel):
     trial_end: datetime | None
     grace_until: datetime | None
     cancel_at_period_end: bool
+    pending_product_id: uuid.UUID | None = None
+    pending_from: datetime | None = None
 
 
 class ExtendIn(BaseModel):
@@ -96,3 +100,96 @@ class GiftIn(BaseModel):
         if (self.days is None) == (self.periods is None):
             raise ValueError("give exactly one of days or periods")
         return self
+
+
+class UpgradeRule(StrEnum):
+    IMMEDIATE_PRORATED = "immediate_prorated"  # now; the difference for the remaining time
+    AT_PERIOD_END = "at_period_end"
+
+
+class DowngradeRule(StrEnum):
+    AT_PERIOD_END = "at_period_end"
+    IMMEDIATE = "immediate"  # now, nothing refunded
+
+
+class PlanChangeRules(BaseModel):
+    """A shop's rules: when an upgrade and when a downgrade take effect."""
+
+    upgrade: UpgradeRule = UpgradeRule.IMMEDIATE_PRORATED
+    downgrade: DowngradeRule = DowngradeRule.AT_PERIOD_END
+
+
+class PlanChangeRulesUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upgrade: UpgradeRule | None = None
+    downgrade: DowngradeRule | None = None
+
+
+class PlanChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: uuid.UUID
+
+
+class PlanChangePreview(BaseModel):
+    """What a change would do: upgrade or downgrade, when, and what it costs now.
+
+    `credit`, `cost` and `charge` are minor units of `currency`; all three are 0 when
+    nothing is paid now (a change at period end, an immediate downgrade).
+    """
+
+    subscription_id: uuid.UUID
+    from_product_id: uuid.UUID
+    to_product_id: uuid.UUID
+    direction: str  # upgrade | downgrade
+    timing: str  # now | period_end
+    effective_at: datetime
+    period_end: datetime
+    currency: str
+    credit: int
+    cost: int
+    charge: int
+    payment_required: bool
+
+
+class PlanChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    subscription_id: uuid.UUID
+    from_product_id: uuid.UUID
+    to_product_id: uuid.UUID
+    direction: str
+    timing: str
+    status: str  # awaiting_payment | scheduled | applied | canceled
+    order_id: uuid.UUID | None
+    currency: str
+    credit: int
+    charge: int
+    cancel_reason: str | None
+    created_at: datetime
+    applied_at: datetime | None
+
+
+class PlanChangeOutcome(BaseModel):
+    """The change made and the subscription after it (pay `change.order_id` when set and
+    awaiting payment)."""
+
+    change: PlanChangeRead
+    subscription: SubscriptionRead
+
+
+class PlanCount(BaseModel):
+    """Live subscriptions of one plan: running (trialing or active) and past due."""
+
+    product_id: uuid.UUID
+    running: int = 0
+    past_due: int = 0
+
+
+class SubscriptionFigures(BaseModel):
+    plans: list[PlanCount]
+    started_at: list[datetime]  # subscriptions started in the window
+    ended: int  # ended in the window for good (not merged, not replaced by a plan change)
+    live_at_start: int

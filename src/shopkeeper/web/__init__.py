@@ -20,7 +20,7 @@ from shopkeeper.web.templating import STATIC_DIR, STATIC_PREFIX
 
 
 def install_web(app: FastAPI) -> None:
-    """Serve web/static and give unmatched /admin URLs an HTML error page instead of JSON."""
+    """Serve web/static; unmatched /admin and /s/ (storefront) URLs get HTML error pages."""
     STATIC_DIR.mkdir(parents=True, exist_ok=True)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     fallback = app.exception_handlers.get(StarletteHTTPException)
@@ -30,6 +30,13 @@ def install_web(app: FastAPI) -> None:
             from shopkeeper.web.admin.errors import render_exception
 
             response = render_exception(request, exc)
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+        if request.url.path.startswith("/s/"):  # the storefront's own error page
+            from shopkeeper.web.store.errors import render_exception as store_page
+
+            response = store_page(request, exc)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             return response

@@ -114,6 +114,34 @@ async def end_source(
         await settle(session, strategies, grant, targets[grant.target_id], cause=reason, now=now)
 
 
+async def retarget_source(
+    session: AsyncSession,
+    strategies: Strategies,
+    *,
+    shop_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    source: Source,
+    target_ids: Sequence[uuid.UUID],
+    reason: str,
+    now: datetime,
+) -> None:
+    """`source` now grants exactly `target_ids` (a subscription that changed plan): the new
+    targets are granted first, then the ones it no longer covers lose it (revoked when
+    nothing else holds them); targets of both plans are left alone."""
+    await add_source(session, strategies, shop_id=shop_id, customer_id=customer_id,
+                     target_ids=target_ids, source=source, now=now)  # fmt: skip
+    keep = set(target_ids)
+    sources = SourceRepository(session)
+    grant_ids = await sources.grants_of(shop_id, source.type.value, source.id)
+    stale = [g for g in await GrantRepository(session).lock_ids(shop_id, grant_ids)
+             if g.target_id not in keep]  # fmt: skip
+    targets = await TargetRepository(session).many(shop_id, [g.target_id for g in stale])
+    for grant in stale:
+        if await sources.deactivate(grant.id, source.type.value, source.id, now):
+            await settle(session, strategies, grant, targets[grant.target_id], cause=reason,
+                         now=now)  # fmt: skip
+
+
 async def resume(
     session: AsyncSession,
     strategies: Strategies,

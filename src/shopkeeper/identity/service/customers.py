@@ -85,6 +85,17 @@ async def find_or_create_customer(
     return await get_customer(session, shop_id=shop_id, customer_id=found.customer_id)
 
 
+async def find_customer(
+    session: AsyncSession, *, shop_id: uuid.UUID, kind: IdentityKind | str, value: str
+) -> CustomerRead | None:
+    """The customer known by this identity, or None (nothing is created: a read)."""
+    kind, value = normalise_identity(kind, value)
+    found = await CustomerRepository(session).find_identity(shop_id, kind.value, value)
+    if found is None:
+        return None
+    return await get_customer(session, shop_id=shop_id, customer_id=found.customer_id)
+
+
 async def get_customer(
     session: AsyncSession, *, shop_id: uuid.UUID, customer_id: uuid.UUID
 ) -> CustomerRead:

@@ -31,7 +31,11 @@ def registered_messengers(container: Any) -> Sequence[Messenger]:
 
 @dataclass(frozen=True)
 class Notice:
-    """What to say: a purpose, its variables, optional buttons; `dedupe_key` makes it once."""
+    """What to say: a purpose, its variables, optional buttons; `dedupe_key` makes it once.
+
+    `channels` keeps delivery to those channels (a payment confirmation goes by "email"
+    only); empty: the first registered channel that reaches the customer.
+    """
 
     shop_id: uuid.UUID
     customer_id: uuid.UUID
@@ -39,6 +43,7 @@ class Notice:
     variables: Mapping[str, object]
     dedupe_key: str
     buttons: tuple[Button, ...] = ()
+    channels: tuple[str, ...] = ()
 
 
 async def notify(
@@ -61,12 +66,14 @@ async def notify(
         language=language,
         body=body,
         status="skipped",
-        error="no channel reaches this customer",
+        error=_unreachable(notice, messengers),
         dedupe_key=notice.dedupe_key,
         created_at=now,
     )
     addresses = {str(i.kind): i.value for i in customer.identities}
     for messenger in messengers:
+        if notice.channels and messenger.channel not in notice.channels:
+            continue
         if messenger.channel in addresses:
             await _deliver(session, messenger, row, addresses[messenger.channel], notice, now)
             break
@@ -75,10 +82,35 @@ async def notify(
     return MessageRead.model_validate(row)
 
 
+def _unreachable(notice: Notice, messengers: Sequence[Messenger]) -> str:
+    """Why nothing was sent, when nothing is: no such channel set up, or no address on it."""
+    if not notice.channels:
+        return "no channel reaches this customer"
+    wanted = " or ".join(notice.channels)
+    if not any(m.channel in notice.channels for m in messengers):
+        return f"no {wanted} channel is set up"
+    return f"the customer has no {wanted} address"
+
+
 async def _body(session: AsyncSession, notice: Notice, language: str) -> str:
-    override = await TemplateRepository(session).get(notice.shop_id, notice.purpose, language)
-    body = override.body if override else default_body(notice.purpose, language)
-    return render(body, dict(notice.variables))
+    return await render_text(
+        session, shop_id=notice.shop_id, purpose=notice.purpose, language=language,
+        variables=notice.variables,
+    )  # fmt: skip
+
+
+async def render_text(
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    purpose: str,
+    language: str,
+    variables: Mapping[str, object],
+) -> str:
+    """The purpose's text in `language`: the shop's override, else the default."""
+    override = await TemplateRepository(session).get(shop_id, purpose, language)
+    body = override.body if override else default_body(purpose, language)
+    return render(body, dict(variables))
 
 
 async def _deliver(
@@ -91,7 +123,7 @@ async def _deliver(
 ) -> None:
     outbound = OutboundMessage(
         shop_id=notice.shop_id,
-        customer_id=row.customer_id,
+        customer_id=row.customer_id or notice.customer_id,
         address=address,
         text=row.body,
         buttons=notice.buttons,

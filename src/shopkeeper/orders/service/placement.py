@@ -8,7 +8,7 @@ deadlock; the counter comes last so its row is held for the shortest time.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,12 +59,17 @@ async def place_order(
     now: datetime,
     ttl: timedelta = DEFAULT_TTL,
     actor: Actor | None = None,
+    discounts: Mapping[uuid.UUID, int] | None = None,
 ) -> OrderRead:
     """A pending order that expires after `ttl` unless paid; stock and the code's use taken.
 
     `actor` is given by staff-facing adapters: the placement is then written to the audit log.
+    `discounts` (variant id → amount off its line) are reductions agreed elsewhere, such as a
+    plan change's proration credit; they do not combine with a promo code.
     """
     currency, source = _valid(currency, source, shipping_amount)
+    if discounts and promo_code is not None:
+        raise Unprocessable("An order takes a promo code or agreed discounts, not both")
     customer_id = await _customer(session, shop_id, customer_id)
     drafts = [
         _Draft(await catalog.get_sellable(
@@ -73,7 +78,8 @@ async def place_order(
         for item in _merged(items)
     ]  # fmt: skip
     quote = await _quote(session, shop_id, promo_code, customer_id, currency, drafts, now)
-    order = _build(new_id(), shop_id, customer_id, currency, drafts, quote, shipping_amount)
+    shares = quote.line_discounts if quote else _agreed(drafts, discounts or {})
+    order = _build(new_id(), shop_id, customer_id, currency, drafts, shares, quote, shipping_amount)
     order.source, order.created_at, order.updated_at = source, now, now
     order.expires_at = now + ttl
     await _take_stock_and_code(session, order, drafts, quote, now)
@@ -146,16 +152,25 @@ async def _quote(
     )  # fmt: skip
 
 
+def _agreed(drafts: list[_Draft], discounts: Mapping[uuid.UUID, int]) -> list[int]:
+    """Each line's agreed discount, between nothing and the line's amount."""
+    shares = [discounts.get(d.sellable.variant_id, 0) for d in drafts]
+    for draft, share in zip(drafts, shares, strict=True):
+        if not 0 <= share <= draft.amount:
+            raise InvalidAmount(f"A line's discount must be within 0..{draft.amount}")
+    return shares
+
+
 def _build(
     order_id: uuid.UUID,
     shop_id: uuid.UUID,
     customer_id: uuid.UUID | None,
     currency: str,
     drafts: list[_Draft],
+    shares: Sequence[int],
     quote: promotions.PromoQuote | None,
     shipping: int,
 ) -> Order:
-    shares = quote.line_discounts if quote else [0] * len(drafts)
     lines = [_line(shop_id, position, d, share) for position, (d, share) in
              enumerate(zip(drafts, shares, strict=True))]  # fmt: skip
     totals = order_totals([p for _, p in lines], shipping=shipping)

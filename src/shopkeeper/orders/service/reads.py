@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +38,14 @@ async def list_orders(
     )
     items = [to_read(order) for order in rows]
     return Page[OrderRead](items=items, total=total, limit=limit, offset=offset)
+
+
+async def revenue_by_kind(
+    session: AsyncSession, *, shop_id: uuid.UUID, kind: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """What lines of `kind` (e.g. "plan") brought in, per currency: their totals in orders
+    paid in [since, until], fully refunded orders left out."""
+    return await OrderRepository(session).revenue_of_kind(shop_id, kind, since, until)
 
 
 def to_read(order: Order) -> OrderRead:

@@ -123,7 +123,8 @@ async def open_payment(
     request = PaymentRequest(
         payment_id=payment_id, order_id=order.id, order_number=order.number, shop_name=shop.name,
         amount=amount, currency=order.currency, description=f"{shop.name}: order {order.number}",
-        return_url=return_url, cancel_url=return_url, customer_id=order.customer_id,
+        return_url=return_url, cancel_url=str(data.cancel_url or return_url),
+        customer_id=order.customer_id,
         recurring=terms, payer_email=await _payer_email(session, shop.id, order.customer_id),
         payer_ip=_public_ip(actor.ip),
     )  # fmt: skip

@@ -106,8 +106,17 @@ async def insert_or_lock(session: AsyncSession, values: dict[str, Any]) -> Subsc
     raise RuntimeError("the live subscription kept changing; try again")  # the bus retries
 
 
-def move_end(subscription: Subscription, new_end: datetime, now: datetime) -> None:
-    """Set a new period end; a past-due subscription paid (or given) beyond now is active."""
+def move_end(
+    subscription: Subscription, new_end: datetime, now: datetime, *, carry_pending: bool = True
+) -> None:
+    """Set a new period end; a past-due subscription paid (or given) beyond now is active.
+
+    A plan change scheduled for the period end moves with it (more time on the current plan
+    comes before the change), unless `carry_pending` is False (the new plan was paid ahead).
+    """
+    pending = subscription.pending_from
+    if carry_pending and pending is not None and pending == subscription.period_end:
+        subscription.pending_from = new_end
     subscription.period_end, subscription.updated_at = new_end, now
     if subscription.status == "past_due":
         if new_end > now:
@@ -127,12 +136,14 @@ def record_period(
     periods: int | None = None,
     days: int | None = None,
     actor: Actor | None = None,
+    product_id: uuid.UUID | None = None,
 ) -> None:
-    """Keep the move in the subscription's history (an audit of how its end moved)."""
+    """Keep the move in the subscription's history (an audit of how its end moved);
+    `product_id`: the plan paid for when it is not the current one (the next plan)."""
     PeriodRepository(session).add(SubscriptionPeriod(
         id=new_id(), shop_id=subscription.shop_id, subscription_id=subscription.id,
-        product_id=subscription.product_id, kind=kind, order_id=order_id, periods=periods,
-        days=days, previous_end=previous_end, new_end=subscription.period_end,
+        product_id=product_id or subscription.product_id, kind=kind, order_id=order_id,
+        periods=periods, days=days, previous_end=previous_end, new_end=subscription.period_end,
         actor_label=actor.label[:320] if actor else None, created_at=now,
     ))  # fmt: skip
 

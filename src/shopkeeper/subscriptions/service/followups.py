@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.subscriptions.models import LIVE_STATUSES, Subscription
 from shopkeeper.subscriptions.repository import PeriodRepository, SubscriptionRepository
+from shopkeeper.subscriptions.service import plan_switch
 from shopkeeper.subscriptions.service.common import end, record_period
 
 log = structlog.get_logger(__name__)
@@ -24,9 +25,14 @@ async def undo_refunded_order(
     If the order bought the current period, the subscription ends now (ended_reason
     refunded; SubscriptionEnded reason "revoked"). If it bought a period that has not begun
     (an early renewal), the end moves back to where it was. When something moved the end
-    after this order (another payment, a gift), nothing changes: staff decide. Returns how
-    many subscriptions changed; a redelivery changes nothing.
+    after this order (another payment, a gift), nothing changes: staff decide. An upgrade's
+    order puts the subscription back on the plan it left. Returns how many subscriptions
+    changed; a redelivery changes nothing.
     """
+    if await plan_switch.undo_refunded_upgrade(
+        session, shop_id=shop_id, order_id=order_id, now=now
+    ):
+        return 1  # an upgrade's order: the plan it left comes back (its end never moved)
     changed = 0
     repo = SubscriptionRepository(session)
     for period in await PeriodRepository(session).paid_by_order(shop_id, order_id):

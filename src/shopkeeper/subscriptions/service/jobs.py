@@ -19,6 +19,7 @@ from shopkeeper.subscriptions.events import SubscriptionPastDue, SubscriptionRem
 from shopkeeper.subscriptions.models import Subscription
 from shopkeeper.subscriptions.periods import days_left
 from shopkeeper.subscriptions.repository import SubscriptionRepository
+from shopkeeper.subscriptions.service import plan_switch
 from shopkeeper.subscriptions.service.common import end
 
 BATCH = 500
@@ -26,13 +27,14 @@ EXPIRED_NOTICE_WINDOW = timedelta(days=3)  # an "expired" reminder later than th
 
 
 async def expire_due(session: AsyncSession, *, now: datetime, limit: int = BATCH) -> int:
-    """Trials over → active; periods over → past_due (grace) or ended; grace over → expired.
+    """Scheduled plan changes due → applied; trials over → active; periods over → past_due
+    (grace) or ended; grace over → expired.
 
     Returns how many subscriptions changed state (trials turning active not counted).
     """
     repo = SubscriptionRepository(session)
+    changed = await plan_switch.apply_due(session, now=now, limit=limit)
     await repo.start_paid_periods(now)
-    changed = 0
     for subscription in await repo.period_over(now, limit):
         _period_over(session, subscription, now)
         changed += 1

@@ -22,8 +22,10 @@ from shopkeeper import bus
 from shopkeeper.audit import Actor
 from shopkeeper.subscriptions.events import SubscriptionCancelScheduled
 from shopkeeper.subscriptions.models import Subscription
+from shopkeeper.subscriptions.plan_repository import PlanChangeRepository
 from shopkeeper.subscriptions.repository import PeriodRepository, SubscriptionRepository
 from shopkeeper.subscriptions.schemas import SubscriptionRead
+from shopkeeper.subscriptions.service import plan_switch
 from shopkeeper.subscriptions.service.common import (
     Terms,
     insert_or_lock,
@@ -59,6 +61,10 @@ async def start_or_extend(
         return done
     repo = SubscriptionRepository(session)
     subscription = await repo.live(shop_id, customer_id, product_id)
+    if subscription is None and (
+        moving := await PlanChangeRepository(session).moving_to(shop_id, customer_id, product_id)
+    ):
+        return await _pay_next_plan(session, moving, product_id, terms, order_id, periods, now)
     if subscription is None:
         values = await _paid_start(repo, shop_id, customer_id, product_id, terms, periods, now)
         subscription = await insert_or_lock(session, values)
@@ -74,8 +80,34 @@ async def start_or_extend(
     move_end(subscription, new_end if new_end > now else terms.after(now, periods), now)
     subscription.grace_days = terms.grace_days
     _keep_on_payment(session, subscription, now)
+    await plan_switch.drop_pending(session, subscription, "the current plan was paid again", now)
     record_period(session, subscription, kind="payment", previous_end=previous, now=now,
                   order_id=order_id, periods=periods)  # fmt: skip
+    publish_renewed(session, subscription, order_id, "payment", now)
+    return to_read(subscription)
+
+
+async def _pay_next_plan(
+    session: AsyncSession,
+    subscription: Subscription,
+    product_id: uuid.UUID,
+    terms: Terms,
+    order_id: uuid.UUID,
+    periods: int,
+    now: datetime,
+) -> SubscriptionRead:
+    """The plan the subscription is scheduled to move to was paid ahead: its periods follow the
+    current end; the move itself stays at `pending_from`."""
+    shop_id = subscription.shop_id
+    if (done := await _paid_before(session, shop_id, order_id, product_id)) is not None:
+        return done  # a concurrent delivery of the same order got here first
+    previous = subscription.period_end
+    new_end = terms.after(previous, periods)
+    move_end(subscription, new_end if new_end > now else terms.after(now, periods), now,
+             carry_pending=False)  # fmt: skip
+    _keep_on_payment(session, subscription, now)
+    record_period(session, subscription, kind="payment", previous_end=previous, now=now,
+                  order_id=order_id, periods=periods, product_id=product_id)  # fmt: skip
     publish_renewed(session, subscription, order_id, "payment", now)
     return to_read(subscription)
 

@@ -102,6 +102,7 @@ def _customer_view(row: Subscription, title: str, now: datetime) -> CustomerSubs
         days_left=days_left(row.period_end, now) if row.status in RUNNING else 0,
         trial_end=row.trial_end, grace_until=row.grace_until,
         cancel_at_period_end=row.cancel_at_period_end,
+        pending_product_id=row.pending_product_id, pending_from=row.pending_from,
     )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from shopkeeper.subscriptions.models import LIVE_STATUSES, Subscription, Subscri
 from shopkeeper.subscriptions.renewal_repository import RenewalRepository
 from shopkeeper.subscriptions.repository import PeriodRepository
 from shopkeeper.subscriptions.schemas import RenewalMode
+from shopkeeper.subscriptions.service.plan_quote import next_plan_variant
 
 log = structlog.get_logger(__name__)
 BATCH = 100
@@ -115,19 +116,26 @@ async def claim_due(
 async def _renewal_order(
     session: AsyncSession, subscription: Subscription, now: datetime
 ) -> tuple[uuid.UUID | None, str]:
-    """The same plan variant, in the currency of the last order that paid for it."""
+    """The same plan variant, in the currency of the last order that paid for it (the plan it
+    is scheduled to move to, when a change is due at this period end)."""
     period = await PeriodRepository(session).last_paid(subscription.shop_id, subscription.id)
     if period is None or period.order_id is None:
         return None, "no paid order to renew"
     last = await orders.get_order(session, shop_id=subscription.shop_id, order_id=period.order_id)
-    lines = [line for line in last.lines if line.product_id == subscription.product_id]
-    if not lines:
-        return None, "the last order has no line of this plan"
+    if subscription.pending_product_id is not None:
+        variant_id = await next_plan_variant(session, subscription, last.currency)
+        if variant_id is None:
+            return None, f"the plan it moves to has no price in {last.currency}"
+    else:
+        lines = [line for line in last.lines if line.product_id == subscription.product_id]
+        if not lines:
+            return None, "the last order has no line of this plan"
+        variant_id = lines[0].variant_id
     try:
         async with session.begin_nested():
             placed = await orders.place_order(
                 session, shop_id=subscription.shop_id, customer_id=subscription.customer_id,
-                currency=last.currency, items=[orders.OrderItemIn(variant_id=lines[0].variant_id)],
+                currency=last.currency, items=[orders.OrderItemIn(variant_id=variant_id)],
                 source=RENEWAL_SOURCE, now=now,
             )  # fmt: skip
     except AppError as exc:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopkeeper.web.admin import auth, pages, playground
+from shopkeeper.web.admin import auth, pages, playground, premium
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
 router.include_router(playground.router)
+router.include_router(premium.router)
