@@ -125,7 +125,7 @@ def _configure_sqlite(engine: Engine, path: str) -> None:
             return
         gate = _writer_gate(path)
         try:
-            await_(asyncio.wait_for(gate.acquire(), BUSY_TIMEOUT_SECONDS))
+            await_(_acquire(gate))
         except TimeoutError:
             raise WriterGateTimeout(path) from None
         connection.info[_GATE] = gate
@@ -152,6 +152,12 @@ _GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.L
 
 class WriterGateTimeout(RuntimeError):
     """A writer waited BUSY_TIMEOUT_SECONDS for the SQLite writer gate (a stuck transaction)."""
+
+
+async def _acquire(gate: asyncio.Lock) -> None:
+    """The gate within BUSY_TIMEOUT_SECONDS (a deadline, not wait_for's task per call)."""
+    async with asyncio.timeout(BUSY_TIMEOUT_SECONDS):
+        await gate.acquire()
 
 
 def _writer_gate(path: str) -> asyncio.Lock:

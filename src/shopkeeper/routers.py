@@ -1,4 +1,9 @@
-"""Every HTTP router the app mounts, in one list (a context adds its router here)."""
+"""Every HTTP router the app mounts, in one list (a context adds its router here).
+
+A request is matched against the routes in this order, one by one, so the paths machines
+call most (bot webhooks, payment webhooks, health, auth) come first and the admin's many
+pages last: the order of routers whose paths do not overlap changes nothing else.
+"""
 
 from __future__ import annotations
 
@@ -31,19 +36,12 @@ from shopkeeper.web.admin.router import router as admin_router
 from shopkeeper.web.pay import router as pay_page_router
 from shopkeeper.web.store.router import router as store_router
 
-ROUTERS: list[APIRouter] = [admin_router, identity_router, shops_router, audit_router]
-ROUTERS += [health_router, metrics_router]
-ROUTERS += [orders_router, promotions_router]
-ROUTERS += [catalog_router, catalog_media_router]
-ROUTERS += [payments_router, pay_page_router]
-ROUTERS += [store_router]
-ROUTERS += [invoices_router, invoices_public_router]
-ROUTERS += [integrations_router]
-ROUTERS += [access_router]
+ROUTERS: list[APIRouter] = [telegram_webhook_router, discord_webhook_router, health_router]
+ROUTERS += [identity_router, payments_router]
+ROUTERS += [shops_router, orders_router, catalog_router]
 ROUTERS += [subscription_plans_router, subscriptions_router]  # plans first: fixed paths
-ROUTERS += [premium_router]
-ROUTERS += [notifications_router]
-ROUTERS += [telegram_bots_router, telegram_webhook_router]
-ROUTERS += [telegram_channels_router]
-ROUTERS += [telegram_playground_router]
-ROUTERS += [discord_router, discord_webhook_router]
+ROUTERS += [premium_router, access_router, promotions_router, notifications_router]
+ROUTERS += [integrations_router, invoices_router, invoices_public_router, catalog_media_router]
+ROUTERS += [audit_router, telegram_bots_router, telegram_channels_router]
+ROUTERS += [telegram_playground_router, discord_router]
+ROUTERS += [metrics_router, pay_page_router, store_router, admin_router]

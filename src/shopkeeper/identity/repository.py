@@ -6,11 +6,19 @@ import uuid
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.identity.models import ApiKey, RefreshToken, StaffUser, WebSession
+
+# Built once: every request with a staff token runs it.
+_ACTIVE_WITH_FAMILY = select(
+    StaffUser,
+    exists()
+    .where(RefreshToken.family_id == bindparam("family_id"), RefreshToken.revoked_at.is_not(None))
+    .correlate(None),
+).where(StaffUser.id == bindparam("user_id"), StaffUser.is_active)
 
 
 class StaffUserRepository:
@@ -35,14 +43,12 @@ class StaffUserRepository:
     async def get_active_with_family(
         self, user_id: uuid.UUID, family_id: uuid.UUID | None
     ) -> tuple[StaffUser, bool] | None:
-        """The active user and whether the token's refresh family was revoked, in one query."""
-        revoked = (
-            exists()
-            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None))
-            .correlate(None)
-        )
-        stmt = select(StaffUser, revoked).where(StaffUser.id == user_id, StaffUser.is_active)
-        row = (await self.session.execute(stmt)).first()
+        """The active user and whether the token's refresh family was revoked, in one query.
+
+        A token without a family (none is revoked then) compares with NULL: never revoked.
+        """
+        values = {"user_id": user_id, "family_id": family_id}
+        row = (await self.session.execute(_ACTIVE_WITH_FAMILY, values)).first()
         return None if row is None else (row[0], bool(row[1]))
 
     async def list_by_ids(self, user_ids: list[uuid.UUID]) -> list[StaffUser]:

@@ -7,11 +7,22 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.payments.models import GatewayAccount, LedgerEntry, Payment, Refund, WebhookEvent
+
+# Built once: each inbound webhook runs these (building costs about as much as running).
+_ACCOUNT = select(GatewayAccount).where(
+    GatewayAccount.shop_id == bindparam("shop_id"), GatewayAccount.provider == bindparam("provider")
+)
+_CLAIM_WEBHOOK = {
+    name: module.insert(WebhookEvent)
+    .on_conflict_do_nothing(index_elements=["shop_id", "provider", "provider_event_id"])
+    .returning(WebhookEvent.id)
+    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 class PaymentsRepository:
@@ -24,11 +35,7 @@ class PaymentsRepository:
 
     # -- gateway accounts ------------------------------------------------------------------
     async def account(self, shop_id: uuid.UUID, provider: str) -> GatewayAccount | None:
-        return await self.session.scalar(
-            select(GatewayAccount).where(
-                GatewayAccount.shop_id == shop_id, GatewayAccount.provider == provider
-            )
-        )
+        return await self.session.scalar(_ACCOUNT, {"shop_id": shop_id, "provider": provider})
 
     async def accounts_of(self, shop_id: uuid.UUID) -> list[GatewayAccount]:
         rows = await self.session.scalars(
@@ -157,14 +164,7 @@ class PaymentsRepository:
     async def claim_webhook(self, values: dict[str, Any]) -> uuid.UUID | None:
         """Insert the webhook row unless (shop, provider, event id) exists; its id, or None."""
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        module: Any = postgresql if dialect == "postgresql" else sqlite
-        statement = (
-            module.insert(WebhookEvent)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["shop_id", "provider", "provider_event_id"])
-            .returning(WebhookEvent.id)
-        )
-        return await self.session.scalar(statement)
+        return await self.session.scalar(_CLAIM_WEBHOOK[dialect], values)
 
     async def webhook_by_event_id(
         self, shop_id: uuid.UUID, provider: str, event_id: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -41,13 +42,25 @@ MENU: list[MenuItem] = [
 
 def main_menu(texts: Texts, items: Sequence[MenuItem] | None = None) -> InlineKeyboardMarkup:
     """The main menu in the user's language, rows in the order of `MENU`."""
-    rows: dict[int, list[InlineKeyboardButton]] = {}
+    rows: dict[int, list[tuple[str, str]]] = {}
     for entry in items if items is not None else MENU:
-        button = InlineKeyboardButton(
-            text=texts(entry.text_key), callback_data=MenuAction(item=entry.item).pack()
-        )
-        rows.setdefault(entry.row, []).append(button)
-    return InlineKeyboardMarkup(inline_keyboard=[rows[row] for row in sorted(rows)])
+        rows.setdefault(entry.row, []).append((texts(entry.text_key), entry.item))
+    return _keyboard(tuple(tuple(rows[row]) for row in sorted(rows)))
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    """Built once per distinct set of labels (validating buttons costs more than the reply);
+    the markup is only ever serialised, never changed, so one object serves every sender."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=label, callback_data=MenuAction(item=item).pack())
+                for label, item in row
+            ]
+            for row in rows
+        ]
+    )
 
 
 def language_picker(current: str) -> InlineKeyboardMarkup:
