@@ -2,15 +2,16 @@
 payer to the bot's `PUT /guilds/{g}/members/{u}/roles/{r}` arriving at a fake Discord API.
 
 The whole path runs: webhook verified and stored, order paid, outbox → relay → subscriptions
-(start) → access (grant) → the Discord strategy (GET member, PUT role) and notifications (a DM).
+(start) → access (grant) → the Discord strategy (PUT role) and notifications (a DM).
 PURCHASES customers, each a guild member known by their Discord id, have a pending order of a
 plan mapped to a role; after WARMUP unmeasured purchases, their signed webhooks are posted at
-RATE per second on a few keep-alive connections. The fake Discord (tests.fakes.discord, a process of its own) notes the wall time
-each role call arrives. Shapes: SQLite with `shopkeeper serve` (relay in process); and, when
-SHOPKEEPER_BENCH_POSTGRES_URL points at a server, PostgreSQL with `shopkeeper api --workers 2`
-and two `shopkeeper worker`s over Redis Streams (SHOPKEEPER_BENCH_REDIS_URL). The baseline is
-one plain HTTP call to the fake from this process. Target: p99 < 1 s.
-Run alone: `python -m bench discord_roles` (BENCH_DISCORD_PURCHASES, BENCH_DISCORD_RATE).
+RATE per second on a few keep-alive connections. The fake Discord (tests.fakes.discord, in a
+process of its own) notes the wall time each role call arrives. Shapes: SQLite with
+`shopkeeper serve` (relay in process); and, when SHOPKEEPER_BENCH_POSTGRES_URL points at a
+server, PostgreSQL with `shopkeeper api --workers 2` and two `shopkeeper worker`s over Redis
+Streams (SHOPKEEPER_BENCH_REDIS_URL). The baseline is one HTTP call to the fake from here.
+Target: p99 < 1 s. Run alone: `python -m bench discord_roles` (BENCH_DISCORD_PURCHASES,
+BENCH_DISCORD_RATE, BENCH_DISCORD_API_PROCESSES, BENCH_DISCORD_WORKERS).
 """
 
 from __future__ import annotations

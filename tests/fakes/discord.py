@@ -18,13 +18,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -40,7 +38,14 @@ from tests.fakes.discord_guild import (
     snowflake,
 )
 from tests.fakes.discord_oauth import OAuthMixin
-from tests.fakes.discord_wire import ApiError, api_error, signed_interaction
+from tests.fakes.discord_wire import (
+    ApiError,
+    Bucket,
+    Call,
+    read_body,
+    signed_interaction,
+    with_limits,
+)
 
 __all__ = [
     "ApiError",
@@ -53,25 +58,6 @@ __all__ = [
     "signed_interaction",
 ]
 Handler = Callable[[Request, dict[str, Any]], Awaitable[Any]]
-
-
-@dataclass
-class Call:
-    method: str
-    path: str
-    route: str
-    body: Any
-    auth: str
-    status: int = 200
-    at: float = field(default_factory=time.perf_counter)
-
-
-@dataclass
-class Bucket:
-    limit: int
-    window: float
-    used: int = 0
-    reset_at: float = 0.0
 
 
 class FakeDiscord(OAuthMixin):
@@ -201,18 +187,18 @@ class FakeDiscord(OAuthMixin):
             key = f"{method} {route}"
             bucket_id, bucket = self._bucket(key, request.path_params)
             try:
-                call.body = body = await _body(request)
+                call.body = body = await read_body(request)
                 self._gate(key, call, bucket)
                 result = await fn(request, body)
             except ApiError as exc:
                 call.status = exc.status
-                return _with_limits(exc.response(), bucket_id, bucket)
+                return with_limits(exc.response(), bucket_id, bucket)
             if isinstance(result, Response):
                 call.status = result.status_code
                 return result
             call.status = 204 if result is None else 200
             response = Response(status_code=204) if result is None else JSONResponse(result)
-            return _with_limits(response, bucket_id, bucket)
+            return with_limits(response, bucket_id, bucket)
 
         return endpoint
 
@@ -405,34 +391,3 @@ class FakeDiscord(OAuthMixin):
 
     async def _token(self, request: Request, body: Any) -> Any:
         return self.token_grant(request.headers.get("authorization", ""), body)
-
-
-def _with_limits(response: Response, bucket_id: str, bucket: Bucket) -> Response:
-    now = time.monotonic()
-    reset_after = max(0.0, bucket.reset_at - now)
-    response.headers.update(
-        {
-            "X-RateLimit-Limit": str(bucket.limit),
-            "X-RateLimit-Remaining": str(max(0, bucket.limit - bucket.used)),
-            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
-            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
-            "X-RateLimit-Bucket": bucket_id,
-        }
-    )
-    return response
-
-
-async def _body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw:
-        return None
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return dict(parse_qsl(raw.decode(), keep_blank_values=True))
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise api_error(400, 50109, "The request body contains invalid JSON.") from None
-
-
-def query_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))

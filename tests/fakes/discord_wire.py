@@ -1,13 +1,17 @@
-"""Discord's wire details for the fake: error answers and signed interaction deliveries."""
+"""Discord's wire details for the fake: error answers, rate-limit headers, the call log and
+signed interaction deliveries."""
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from nacl.signing import SigningKey
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from tests.fakes.discord_guild import Application, Guild, User, snowflake
 
@@ -104,3 +108,49 @@ def command(
         "authorizing_integration_owners": {},
         "context": 0,
     }
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    route: str
+    body: Any
+    auth: str
+    status: int = 200
+    at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass
+class Bucket:
+    limit: int
+    window: float
+    used: int = 0
+    reset_at: float = 0.0
+
+
+def with_limits(response: Response, bucket_id: str, bucket: Bucket) -> Response:
+    now = time.monotonic()
+    reset_after = max(0.0, bucket.reset_at - now)
+    response.headers.update(
+        {
+            "X-RateLimit-Limit": str(bucket.limit),
+            "X-RateLimit-Remaining": str(max(0, bucket.limit - bucket.used)),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": bucket_id,
+        }
+    )
+    return response
+
+
+async def read_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw:
+        return None
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise api_error(400, 50109, "The request body contains invalid JSON.") from None
