@@ -96,7 +96,8 @@ async def test_overview_and_shop_switcher(
     await page.get_by_label("Password").press("Enter")
 
     await expect(page).to_have_url(f"{live_server}/admin/s/north")
-    await expect(page.locator(".stat")).to_have_text("3")
+    team = page.get_by_role("region", name="Team")
+    await expect(team.locator(".stat")).to_have_text("3")
     await page.screenshot(path=str(screenshots / "shop-overview.png"), full_page=True)
 
     await page.get_by_text("Shop North Coffee Roasters").click()  # the switcher's summary
