@@ -118,3 +118,25 @@ async def test_middleware_labels_mounted_routes_and_unknown_methods() -> None:
     assert count("OTHER", "/sub/items/{item}", "405")
     assert count("GET", "/files/{path}", "200")
     assert count("GET", "/sub/{path}", "404")
+
+
+async def test_plain_webhook_routes_are_labelled_with_their_templates(client: AsyncClient) -> None:
+    """Bot webhooks are plain Starlette routes (no FastAPI dependencies); they are still named."""
+    before = await scrape(client)
+    unknown = uuid.uuid4()
+    assert (await client.post(f"/telegram/{unknown}", content=b"{}")).status_code == 404
+    assert (await client.post(f"/discord/interactions/{unknown.int}", content=b"{}")).status_code
+    after = await scrape(client)
+
+    telegram = "/telegram/{bot_id}"
+    assert requests(after, "POST", telegram, "404") - requests(before, "POST", telegram, "404") == 1
+    discord = "/discord/interactions/{application_id}"
+    assert (
+        sum(
+            value - before.get((name, labels), 0.0)
+            for (name, labels), value in after.items()
+            if name == "http_requests_total" and dict(labels).get("route") == discord
+        )
+        == 1
+    )
+    assert not any(str(unknown) in value for _name, labels in after for _k, value in labels)

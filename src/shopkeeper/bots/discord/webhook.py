@@ -21,6 +21,7 @@ from shopkeeper.bots.discord.signature import valid_signature
 from shopkeeper.container import Container
 from shopkeeper.db import unit_of_work
 from shopkeeper.errors import BadRequest
+from shopkeeper.kit.routes import add_plain_route
 
 router = APIRouter(tags=["discord"])
 
@@ -53,9 +54,6 @@ async def discord_interactions(request: Request) -> Response:
     return JSONResponse(reply)
 
 
-router.add_route(
-    "/discord/interactions/{application_id}",
-    discord_interactions,
-    methods=["POST"],
-    include_in_schema=False,
+add_plain_route(
+    router, "/discord/interactions/{application_id}", discord_interactions, methods=["POST"]
 )

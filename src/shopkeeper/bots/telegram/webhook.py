@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shopkeeper.bots.telegram.runtime import telegram_runtime
+from shopkeeper.kit.routes import add_plain_route
 
 router = APIRouter(tags=["telegram"])
 SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 (a header name)
@@ -27,4 +28,4 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
-router.add_route("/telegram/{bot_id}", telegram_webhook, methods=["POST"], include_in_schema=False)
+add_plain_route(router, "/telegram/{bot_id}", telegram_webhook, methods=["POST"])

@@ -94,12 +94,13 @@ def _refresh(row: TelegramUser, user: User, *, interacting: bool, now: datetime)
 
 def record_start(row: TelegramUser, payload: StartPayload, *, now: datetime) -> None:
     """A /start: the first one is remembered, as is where the user first came from."""
-    row.started_at = row.started_at or now
+    if row.started_at is None:  # assigned only when it changes: no flush for a returning user
+        row.started_at = now
     if payload.ref and not row.referral_source:
         row.referral_source = payload.ref  # first touch wins
-    if payload.promo:
+    if payload.promo and row.pending_promo_code != payload.promo:
         row.pending_promo_code = payload.promo
-    if payload.plan:
+    if payload.plan and row.pending_plan != payload.plan:
         row.pending_plan = payload.plan
 
 
