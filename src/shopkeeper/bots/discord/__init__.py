@@ -5,7 +5,8 @@ GET /users/@me and /applications/@me, bot in the guild; token and client secret 
 masks only; commands registered), role mappings `map_role` / `unmap_role` / `list_mappings`,
 `check_roles` / `guild_roles` (the role hierarchy, with exactly what to change);
 `store_user_tokens` + `on_discord_linked` for the storefront's Discord sign-in (identity
-publishes no event on linking); `oauth` (authorization URL with PKCE S256, code exchange,
+publishes no event on linking), `oauth_client` / `sign_in_available` / `linked_accounts` for
+its pages; `oauth` (authorization URL with PKCE S256, code exchange,
 refresh, user) for that sign-in. `DiscordRest` keeps Discord's rate limits (buckets, 429s,
 global). `binding.bind` registers `DiscordRoleStrategy` (access "discord_role": add role, or
 join with guilds.join; remove role or kick) and `DiscordMessenger` (notifications "discord").
@@ -50,6 +51,12 @@ from shopkeeper.bots.discord.service.roles import (
     map_role,
 )
 from shopkeeper.bots.discord.service.roles import unmap as unmap_role
+from shopkeeper.bots.discord.service.storefront import (
+    OAuthClient,
+    linked_accounts,
+    oauth_client,
+    sign_in_available,
+)
 
 __all__ = [
     "BotTokenInvalid",
@@ -65,6 +72,7 @@ __all__ = [
     "DiscordUnavailable",
     "DiscordUser",
     "MissingPermissions",
+    "OAuthClient",
     "OAuthRefused",
     "RateLimited",
     "RoleCheck",
@@ -78,10 +86,13 @@ __all__ = [
     "discord_runtime",
     "get_connection",
     "guild_roles",
+    "linked_accounts",
     "list_mappings",
     "map_role",
     "oauth",
+    "oauth_client",
     "on_discord_linked",
+    "sign_in_available",
     "store_user_tokens",
     "unmap_role",
     "update_connection",

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from shopkeeper import invoices, orders, subscriptions
+from shopkeeper.bots import discord
 from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.errors import AppError
 from shopkeeper.web.store import offers, purchase
 from shopkeeper.web.store.checkout import pay_order
 from shopkeeper.web.store.deps import CsrfDep, StoreDep, Storefront
-from shopkeeper.web.store.discord_accounts import discord_sign_in_available, linked_accounts
 from shopkeeper.web.store.errors import ProductUnavailable, StoreRoute
 
 router = APIRouter(prefix="/s/{shop}/account", route_class=StoreRoute, include_in_schema=False)
@@ -60,8 +60,8 @@ async def account(store: StoreDep, session: SessionDep, clock: ClockDep,
                                       limit=RECENT_ORDERS)  # fmt: skip
     context = {
         "rows": rows, "orders": recent.items, "tiers": {c.product.id: c for c in tiers},
-        "discord_accounts": await linked_accounts(session, customer=customer),
-        "discord_available": await discord_sign_in_available(session, container, store.shop.id),
+        "discord_accounts": await discord.linked_accounts(session, customer=customer),
+        "discord_available": await discord.sign_in_available(session, container, store.shop.id),
         "emails": [i.value for i in customer.identities if i.kind == "email"],
         "notice": store.request.query_params.get("done", ""),
     }  # fmt: skip

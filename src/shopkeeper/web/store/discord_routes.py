@@ -11,10 +11,16 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import identity
-from shopkeeper.bots.discord import oauth
-from shopkeeper.bots.discord.errors import DiscordUnavailable, OAuthRefused
-from shopkeeper.bots.discord.runtime import discord_runtime
-from shopkeeper.bots.discord.service.accounts import on_discord_linked, store_user_tokens
+from shopkeeper.bots.discord import (
+    DiscordUnavailable,
+    OAuthClient,
+    OAuthRefused,
+    discord_runtime,
+    oauth,
+    oauth_client,
+    on_discord_linked,
+    store_user_tokens,
+)
 from shopkeeper.container import Container
 from shopkeeper.db import unit_of_work
 from shopkeeper.deps import ContainerDep
@@ -22,7 +28,6 @@ from shopkeeper.errors import AppError, NotFound
 from shopkeeper.web.security import safe_next
 from shopkeeper.web.store import cookies, discord_signin
 from shopkeeper.web.store.deps import StoreDep, Storefront
-from shopkeeper.web.store.discord_accounts import OAuthClient, oauth_client
 from shopkeeper.web.store.errors import OAuthStateInvalid, StoreRoute
 from shopkeeper.web.store.sessions import end_session, start_session
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import identity
+from shopkeeper.bots import discord as discord_adapter
 from shopkeeper.container import Container
 from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.errors import AppError
@@ -18,7 +19,6 @@ from shopkeeper.notifications.email import send_email
 from shopkeeper.web.security import login_csrf_is_valid, new_login_csrf, safe_next
 from shopkeeper.web.store import codes, cookies
 from shopkeeper.web.store.deps import CsrfDep, StoreDep, Storefront
-from shopkeeper.web.store.discord_accounts import discord_sign_in_available
 from shopkeeper.web.store.errors import StoreRoute
 from shopkeeper.web.store.sessions import end_session, start_session
 
@@ -40,7 +40,7 @@ async def _page(store: Storefront, container: Container, template: str, *, statu
     if not login_csrf_is_valid(secret, cookie=token, submitted=token):
         token = new_login_csrf(secret)
     async with container.readers() as session:
-        discord = await discord_sign_in_available(session, container, store.shop.id)
+        discord = await discord_adapter.sign_in_available(session, container, store.shop.id)
     next_path = _next(store, values.pop("next_path", None))
     context = {"signin_csrf": token, "next_path": next_path, "email": "", "error": None,
                "notice": None, "discord": discord, **values}  # fmt: skip

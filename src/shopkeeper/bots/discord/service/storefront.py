@@ -1,5 +1,5 @@
-"""What the storefront asks of the Discord adapter: the shop's OAuth client and the
-customer's linked Discord accounts."""
+"""What a storefront asks of the Discord adapter: the shop's OAuth client for "Sign in with
+Discord", and the Discord accounts a customer has linked."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ async def oauth_client(
     return OAuthClient(client_id=live.application_id, client_secret=live.client_secret)
 
 
-async def discord_sign_in_available(
+async def sign_in_available(
     session: AsyncSession, container: Container, shop_id: uuid.UUID
 ) -> bool:
     return await oauth_client(session, container, shop_id) is not None
