@@ -77,6 +77,7 @@ class Call:
     token: str
     params: dict[str, Any]
     status: int = 200
+    content_type: str = ""  # how the client sent the parameters
 
     @property
     def ok(self) -> bool:
@@ -170,7 +171,8 @@ class FakeTelegram(ChatsMixin):
     async def _endpoint(self, request: Request) -> JSONResponse:
         token, method = request.path_params["token"], request.path_params["method"]
         params = await _params(request)
-        call = Call(method, token, params)
+        kind = request.headers.get("content-type", "").split(";", 1)[0]
+        call = Call(method, token, params, content_type=kind)
         self.calls.append(call)
         try:
             result = await self._dispatch(token, method, params)

@@ -19,7 +19,6 @@ from typing import Any, Generic, TypeVar
 
 import structlog
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
@@ -31,6 +30,7 @@ from shopkeeper.bots.telegram.deferred import AfterCommit
 from shopkeeper.bots.telegram.errors import BotNotFound, UpdateMalformed, WebhookSecretMismatch
 from shopkeeper.bots.telegram.limiter import SendLimiter
 from shopkeeper.bots.telegram.repository import BotRepository, TextRepository
+from shopkeeper.bots.telegram.session import JsonSession
 from shopkeeper.bots.telegram.texts import Overrides
 from shopkeeper.container import Container
 from shopkeeper.db import unit_of_work
@@ -155,7 +155,7 @@ class TelegramRuntime:
                 session = self._sessions[base] = playground.PlaygroundSession(self.container, base)
             else:
                 api = TelegramAPIServer.from_base(base)
-                session = self._sessions[base] = AiohttpSession(api=api)
+                session = self._sessions[base] = JsonSession(api=api)
             session.middleware(_keep_response_type)
         return session
 
