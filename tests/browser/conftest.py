@@ -6,19 +6,16 @@ Skipped when /usr/bin/chromium is absent, unless SHOPKEEPER_TEST_BROWSER=1 (then
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.async_api import Browser, async_playwright
 
 from shopkeeper.app import create_app
 from shopkeeper.bootstrap import Container
 from shopkeeper.settings import Settings
+from tests.browser.support import serve_app
 from tests.conftest import make_settings
 from tests.web.seed import World
 
@@ -44,30 +41,11 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
     """The whole app (its own container and engine) served from a background thread."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=20)
+    with serve_app(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

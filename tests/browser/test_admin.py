@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, expect
 
 from shopkeeper import shops
+from tests.browser.support import watch_console
 from tests.web.seed import PASSWORD, World
 
 pytestmark = pytest.mark.browser
@@ -37,24 +38,12 @@ async def _seed(world: World) -> None:
                           at=T0 + timedelta(days=index, hours=index * 3))  # fmt: skip
 
 
-def _watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 async def test_sign_in_and_filter_the_audit_log(
     browser: Browser, live_server: str, world: World, screenshots: Path
 ) -> None:
     await _seed(world)
     page = await browser.new_page(viewport={"width": 1280, "height": 860})
-    errors = _watch_console(page)
+    errors = watch_console(page)
 
     await page.goto(f"{live_server}/admin/s/north/audit")
     await expect(page).to_have_url(f"{live_server}/admin/login?next=/admin/s/north/audit")
@@ -89,7 +78,7 @@ async def test_overview_and_shop_switcher(
 ) -> None:
     await _seed(world)
     page = await browser.new_page(viewport={"width": 1280, "height": 800})
-    errors = _watch_console(page)
+    errors = watch_console(page)
     await page.goto(f"{live_server}/admin")
     await page.get_by_label("Email").fill("olivia@northcoffee.example")
     await page.get_by_label("Password").fill(PASSWORD)
@@ -121,7 +110,7 @@ async def test_login_page_on_a_phone(
         has_touch=True,
     )  # fmt: skip
     page = await context.new_page()
-    errors = _watch_console(page)
+    errors = watch_console(page)
 
     await page.goto(f"{live_server}/admin/login")
     await page.get_by_label("Email").fill("olivia@northcoffee.example")

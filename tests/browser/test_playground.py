@@ -8,19 +8,16 @@ Screenshots go to /tmp/playground-*.png (looked at by a person; not committed).
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.async_api import Browser, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from shopkeeper.app import create_app
 from shopkeeper.cli.demo import ADMIN_EMAIL, create_demo_data
 from shopkeeper.settings import Settings
-from tests.browser.conftest import _free_port
+from tests.browser.support import serve_app, watch_console
 from tests.web.seed import PASSWORD as SEED_PASSWORD
 from tests.web.seed import World
 
@@ -33,32 +30,8 @@ WAIT = 20_000  # ms: the relay, the grant and the bot's message arrive in the ba
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
     """The whole app as `make demo` serves it: relay and scheduled jobs in process."""
-    port = _free_port()
-    app = create_app(settings, background=True)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
-
-
-def _watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
+    with serve_app(create_app(settings, background=True)) as url:
+        yield url
 
 
 async def _shot(page: Page, name: str) -> None:
@@ -75,7 +48,7 @@ async def test_buy_pay_join_and_status_in_the_playground(
 ) -> None:
     await create_demo_data(settings, PASSWORD, base_url=live_server)
     page = await browser.new_page(viewport={"width": 1280, "height": 900})
-    errors = _watch_console(page)
+    errors = watch_console(page)
     await page.goto(f"{live_server}/admin/playground")
     await page.get_by_label("Email").fill(ADMIN_EMAIL)
     await page.get_by_label("Password").fill(PASSWORD)
@@ -136,7 +109,7 @@ async def test_an_owner_creates_the_playground_bot(
     owner = await world.user("olivia@northcoffee.example")
     await world.shop("north", owner=owner, name="North Coffee Roasters")
     page = await browser.new_page(viewport={"width": 1100, "height": 800})
-    errors = _watch_console(page)
+    errors = watch_console(page)
     await page.goto(f"{live_server}/admin/s/north/playground")
     await page.get_by_label("Email").fill(owner.email)
     await page.get_by_label("Password").fill(SEED_PASSWORD)

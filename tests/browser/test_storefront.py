@@ -9,22 +9,19 @@ Screenshots go to /tmp/storefront-*.png (looked at by a person; not committed).
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from httpx import AsyncClient
-from playwright.async_api import Browser, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from shopkeeper.app import create_app
 from shopkeeper.bootstrap import Container
 from shopkeeper.settings import Settings
 from tests.bots.discord.conftest import ShopOwner, World, connect_body, world
 from tests.bots.discord.helpers import map_role
-from tests.browser.conftest import _free_port
+from tests.browser.support import serve_app, watch_console
 from tests.conftest import make_settings
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.server import serve
@@ -61,32 +58,8 @@ def settings(database_url: str, mailbox: Mailbox, discord: FakeDiscord) -> Setti
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
     """The whole app as `shopkeeper serve` runs it: relay and scheduled jobs in process."""
-    port = _free_port()
-    app = create_app(settings, background=True)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
-
-
-def _watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
+    with serve_app(create_app(settings, background=True)) as url:
+        yield url
 
 
 async def _shot(page: Page, name: str) -> None:
@@ -103,7 +76,7 @@ async def test_sign_in_by_email_buy_a_tier_and_get_the_discord_role(
     assert connected.status_code == 201, connected.text
     await map_role(client, ShopOwner(lumen.shop, lumen.owner), lumen.basic, world.premium.id)
     page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="pl-PL")
-    errors = _watch_console(page)
+    errors = watch_console(page)
 
     await page.goto(f"{live_server}/s/lumen")
     await expect(page.get_by_role("heading", name="Plany")).to_be_visible()
