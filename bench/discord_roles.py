@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,16 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
-from bench.http_api import HOST, ROOT, _read_response, _request, _run_fast, _server, _service_env
+from bench.http_api import (
+    HOST,
+    ROOT,
+    _free_port,
+    _read_response,
+    _request,
+    _run_fast,
+    _server,
+    _service_env,
+)
 from bench.payments_webhooks import _postgres_database
 
 PURCHASES = int(os.environ.get("BENCH_DISCORD_PURCHASES", "1000"))
@@ -43,6 +53,7 @@ CONNECTIONS = 4
 API_PROCESSES = int(os.environ.get("BENCH_DISCORD_API_PROCESSES", "2"))  # scaled shape
 WORKERS = int(os.environ.get("BENCH_DISCORD_WORKERS", "2"))
 SETTLE_SECONDS = 60.0
+START_SECONDS = 120.0  # a loaded two-core machine imports five processes at once
 TARGET_P99_MS = 1000.0
 PUBLIC_URL = "https://bench.example"
 
@@ -125,7 +136,32 @@ def _service(env: dict[str, str], *, scaled: bool) -> Iterator[int]:
             )  # fmt: skip
             stack.callback(_stop, worker)
         api = [sys.executable, "-m", "shopkeeper", "api", "--workers", str(API_PROCESSES)]
-        yield stack.enter_context(_server(api, env))
+        yield stack.enter_context(_slow_server(api, env))
+
+
+@contextmanager
+def _slow_server(command: list[str], env: dict[str, str]) -> Iterator[int]:
+    """`_server` with a longer start-up wait: `api --workers N` listens only once a forked
+    process has imported the app, beside the workers' imports on the same cores."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [*command, "--host", HOST, "--port", str(port)], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while not _listening(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[3]} did not listen within {START_SECONDS:.0f} s")
+            time.sleep(0.1)
+        yield port
+    finally:
+        _stop(process)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex((HOST, port)) == 0
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

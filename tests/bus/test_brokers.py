@@ -16,16 +16,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.audit.models import AuditEntry
 from shopkeeper.bootstrap import Container, build_container
-from shopkeeper.bus import Registry, load_registry, publish, run_bus
+from shopkeeper.bus import Registry, build_registry, load_registry, publish, run_bus
 from shopkeeper.bus.models import Delivery, InboxEntry
 from shopkeeper.db import unit_of_work
 from shopkeeper.kit.context import set_correlation_id
+from tests.bus import support
 from tests.bus.brokers import BROKERS, needs_brokers, purge
-from tests.bus.support import FAILURES_LEFT, ThingHappened, effects
-from tests.conftest import TEST_FERNET_KEY, make_settings
+from tests.bus.support import FAILURES_LEFT, ThingFailed, ThingHappened, effects
+from tests.conftest import TEST_FERNET_KEY, make_settings, on_postgres
 
 pytestmark = needs_brokers
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +168,65 @@ async def test_a_worker_killed_mid_handler_leads_to_redelivery_and_one_effect(
                 process.wait(timeout=30)
         await container.close()
         await purge(broker_url, namespace, load_registry(["tests.bus.support"]).groups())
+
+
+async def on_thing_held(event: ThingHappened, session: AsyncSession) -> None:
+    await support.GATE.on_thing(event, session)
+
+
+async def on_thing_held_too(event: ThingHappened, session: AsyncSession) -> None:
+    await support.GATE.on_thing(event, session)
+
+
+async def on_thing_noted(event: ThingFailed, session: AsyncSession) -> None:
+    await support.record(session, "thing.noted", event)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite has one writer: a held handler holds all")
+async def test_handlers_held_up_in_two_groups_do_not_hold_back_a_third(
+    database_url: str, broker_url: str, namespace: str
+) -> None:
+    """Consumer groups share a process's database connections, not two batch slots."""
+    support.GATE = support.Gate()
+    registry = build_registry(
+        {
+            "slow_a": {ThingHappened: [on_thing_held]},
+            "slow_b": {ThingHappened: [on_thing_held_too]},
+            "quick": {ThingFailed: [on_thing_noted]},
+        }
+    )
+    settings = make_settings(database_url, broker_url=broker_url, broker_namespace=namespace)
+    container = build_container(settings)
+    task = asyncio.create_task(run_bus(container, registry))
+    try:
+        async with unit_of_work(container.sessions) as session:
+            publish(session, ThingHappened(thing_id=uuid.uuid4()))
+
+        async def both_held() -> bool:
+            return support.GATE.calls == 2
+
+        await wait_until(both_held)
+        assert support.GATE.calls == 2, "the slow groups never started their handlers"
+        async with unit_of_work(container.sessions) as session:
+            publish(session, ThingFailed(thing_id=uuid.uuid4()))
+
+        async def noted() -> int:
+            async with container.sessions() as session:
+                return await effects(session, "thing.noted")
+
+        await wait_until(noted)
+        assert await noted() == 1  # while both slow handlers still hold their batches
+        support.GATE.opened.set()
+
+        async def gated() -> bool:
+            async with container.sessions() as session:
+                return await effects(session, "thing.gated") == 2
+
+        await wait_until(gated)
+        assert await gated()
+    finally:
+        support.GATE.opened.set()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await container.close()
+        await purge(broker_url, namespace, registry.groups())

@@ -11,7 +11,9 @@ HANDLERS})` / `load_registry(modules)` / `registry_for(container)` build the `Re
 
 Delivery: `run_bus(container)` (in `shopkeeper worker` and `serve`) relays the outbox in order
 to the handlers in-process (memory://) or to the broker (redis/amqp/nats/kafka, see
-`bus.brokers`), runs consumers, and retries. `drain(container, registry=None)` delivers all
+`bus.brokers`), runs consumers, and retries. A publishing commit wakes the relay at once (on
+PostgreSQL in every process: LISTEN/NOTIFY, see `bus.wakeup`); polling every
+`relay_poll_seconds` is the fallback. `drain(container, registry=None)` delivers all
 that is due now, in-process (tests, CLI). A handler's effects commit with an inbox row (event
 id, handler), so a redelivered event has no second effect; handlers of a batch share a
 transaction optimistically and a failing one is rolled back alone (see `bus.batch`), retried

@@ -132,10 +132,17 @@ async def deliver_group(container: BusContainer, jobs: list[Job]) -> int:
     return done
 
 
-async def _run_lane(container: BusContainer, jobs: list[Job]) -> int:
+async def _run_lane(
+    container: BusContainer, jobs: list[Job], connections: asyncio.Semaphore | None
+) -> int:
     done = 0
     for start in range(0, len(jobs), GROUP_SIZE):
-        done += await deliver_group(container, jobs[start : start + GROUP_SIZE])
+        group = jobs[start : start + GROUP_SIZE]
+        if connections is None:
+            done += await deliver_group(container, group)
+            continue
+        async with connections:  # a group holds one database connection at a time
+            done += await deliver_group(container, group)
     return done
 
 
@@ -146,14 +153,21 @@ async def deliver_all(
     *,
     context: str | None = None,
     concurrency: int = 1,
+    connections: asyncio.Semaphore | None = None,
 ) -> int:
-    """Deliver a batch (to one consuming context's handlers, or all); returns deliveries done."""
+    """Deliver a batch (to one consuming context's handlers, or all); returns deliveries done.
+
+    `connections`, shared by the batches a process runs at once, bounds the database
+    connections they hold together (each running group transaction holds one).
+    """
     jobs = jobs_for(registry, envelopes, context)
     if concurrency <= 1:
-        return await _run_lane(container, jobs)
+        return await _run_lane(container, jobs, connections)
     lanes: list[list[Job]] = [[] for _ in range(concurrency)]
     for job in jobs:  # a key always maps to the same lane: its events stay in order
         lanes[zlib.crc32(job.envelope.key.encode()) % concurrency].append(job)
     async with asyncio.TaskGroup() as group:  # one failure (the database is gone) stops all
-        tasks = [group.create_task(_run_lane(container, lane)) for lane in lanes if lane]
+        tasks = [
+            group.create_task(_run_lane(container, lane, connections)) for lane in lanes if lane
+        ]
     return sum(task.result() for task in tasks)

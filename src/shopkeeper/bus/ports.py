@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shopkeeper.kit.clock import Clock
 from shopkeeper.settings import Settings
@@ -12,6 +12,7 @@ from shopkeeper.settings import Settings
 
 class BusContainer(Protocol):
     settings: Settings
+    engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     extras: dict[str, Any]

@@ -22,7 +22,10 @@ log = structlog.get_logger(__name__)
 ERROR_PAUSE_SECONDS = 1.0
 RETRY_POLL_SECONDS = 1.0
 CONNECT_PAUSE_MAX_SECONDS = 30.0
-CONSUMER_BATCHES_AT_ONCE = 2
+# Database connections the consumers of a process hold at once (one per running group
+# transaction): every consumer group's batch runs as soon as it arrives, and a slow one (a
+# handler calling a remote API) does not hold the others back while connections are free.
+CONSUMER_CONNECTIONS = 8
 
 
 async def run_bus(container: BusContainer, registry: Registry | None = None) -> None:
@@ -46,13 +49,13 @@ def open_transport(container: BusContainer, registry: Registry) -> Transport:
     """The broker transport, its consumer groups running this registry's handlers."""
     concurrency = concurrency_for(container)
     # Every (topic, group) subscriber hands batches here: bound the database connections used.
-    batches_at_once = asyncio.Semaphore(CONSUMER_BATCHES_AT_ONCE)
+    connections = asyncio.Semaphore(CONSUMER_CONNECTIONS)
 
     async def handle(group: str, envelopes: Sequence[Envelope]) -> None:
-        async with batches_at_once:
-            await deliver_all(
-                container, registry, envelopes, context=group, concurrency=concurrency
-            )
+        await deliver_all(
+            container, registry, envelopes, context=group, concurrency=concurrency,
+            connections=connections,
+        )  # fmt: skip
 
     return make_transport(container.settings, registry.groups(), handle)
 
@@ -84,8 +87,20 @@ async def _run_loops(container: BusContainer, registry: Registry, publish: Publi
 
 
 async def relay_loop(container: BusContainer, registry: Registry, publish: Publish | None) -> None:
-    """Relay as soon as a local commit published; poll for other processes' events."""
+    """Relay as soon as a commit published: this process's, and on PostgreSQL any process's
+    (LISTEN/NOTIFY); polling every `relay_poll_seconds` is the fallback."""
     wake = wakeup.listen()
+    if container.settings.is_sqlite:  # one process owns the file: its own commits wake it
+        await _relay_forever(container, registry, publish, wake)
+        return
+    async with asyncio.TaskGroup() as group:
+        group.create_task(wakeup.listen_to_commits(container.engine, wake))
+        await _relay_forever(container, registry, publish, wake)
+
+
+async def _relay_forever(
+    container: BusContainer, registry: Registry, publish: Publish | None, wake: wakeup.Wakeup
+) -> None:
     settings = container.settings
     while True:
         try:
