@@ -18,6 +18,7 @@ HANDLER_MODULES += ["shopkeeper.integrations.handlers"]
 HANDLER_MODULES += ["shopkeeper.access.handlers"]
 HANDLER_MODULES += ["shopkeeper.subscriptions.handlers"]
 HANDLER_MODULES += ["shopkeeper.notifications.handlers"]
+HANDLER_MODULES += ["shopkeeper.notifications.winback.handlers"]
 HANDLER_MODULES += ["shopkeeper.bots.telegram.subscribers"]
 HANDLER_MODULES += ["shopkeeper.bots.discord.subscribers"]
 # Modules whose TASKS tables the scheduler runs.
@@ -28,12 +29,15 @@ TASK_MODULES += ["shopkeeper.integrations.tasks"]
 TASK_MODULES += ["shopkeeper.bots.telegram.tasks"]
 TASK_MODULES += ["shopkeeper.bots.discord.tasks"]
 TASK_MODULES += ["shopkeeper.subscriptions.tasks"]
+TASK_MODULES += ["shopkeeper.notifications.winback.tasks"]
 # Adapter modules whose `bind(container)` plugs them into the contexts' ports (access
 # strategies, messengers). Named by string: contexts and this root never import adapters.
 ADAPTER_MODULES: list[str] = []
 ADAPTER_MODULES += ["shopkeeper.bots.telegram.binding"]
 ADAPTER_MODULES += ["shopkeeper.bots.discord.binding"]
 ADAPTER_MODULES += ["shopkeeper.notifications.email_binding"]
+ADAPTER_MODULES += ["shopkeeper.bots.telegram.broadcasting"]  # broadcasts' Telegram channel
+ADAPTER_MODULES += ["shopkeeper.notifications.sms_binding"]
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:

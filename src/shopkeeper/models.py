@@ -13,6 +13,9 @@ from shopkeeper.identity import models as identity_models
 from shopkeeper.integrations import models as integrations_models
 from shopkeeper.invoices import models as invoices_models
 from shopkeeper.notifications import models as notifications_models
+from shopkeeper.notifications.broadcasts import models as notifications_broadcasts_models
+from shopkeeper.notifications.preferences import models as notifications_preferences_models
+from shopkeeper.notifications.winback import models as notifications_winback_models
 from shopkeeper.orders import models as orders_models
 from shopkeeper.payments import models as payments_models
 from shopkeeper.promotions import models as promotions_models
@@ -32,7 +35,10 @@ __all__ = [
     "identity_models",
     "integrations_models",
     "invoices_models",
+    "notifications_broadcasts_models",
     "notifications_models",
+    "notifications_preferences_models",
+    "notifications_winback_models",
     "orders_models",
     "payments_models",
     "promotions_models",

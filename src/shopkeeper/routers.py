@@ -23,7 +23,10 @@ from shopkeeper.identity.router import router as identity_router
 from shopkeeper.integrations.router import router as integrations_router
 from shopkeeper.invoices.router import public_router as invoices_public_router
 from shopkeeper.invoices.router import router as invoices_router
+from shopkeeper.notifications.broadcasts.router import router as broadcasts_router
+from shopkeeper.notifications.preferences.router import router as preferences_router
 from shopkeeper.notifications.router import router as notifications_router
+from shopkeeper.notifications.winback.router import router as winback_router
 from shopkeeper.observability import health_router, metrics_router
 from shopkeeper.orders.router import router as orders_router
 from shopkeeper.payments.router import router as payments_router
@@ -35,6 +38,7 @@ from shopkeeper.subscriptions.router import router as subscriptions_router
 from shopkeeper.web.admin.router import router as admin_router
 from shopkeeper.web.pay import router as pay_page_router
 from shopkeeper.web.store.router import router as store_router
+from shopkeeper.web.unsubscribe import router as unsubscribe_router
 
 ROUTERS: list[APIRouter] = [telegram_webhook_router, discord_webhook_router, health_router]
 ROUTERS += [identity_router, payments_router]
@@ -44,4 +48,7 @@ ROUTERS += [premium_router, access_router, promotions_router, notifications_rout
 ROUTERS += [integrations_router, invoices_router, invoices_public_router, catalog_media_router]
 ROUTERS += [audit_router, telegram_bots_router, telegram_channels_router]
 ROUTERS += [telegram_playground_router, discord_router]
+ROUTERS += [broadcasts_router]
+ROUTERS += [preferences_router, winback_router]
 ROUTERS += [metrics_router, pay_page_router, store_router, admin_router]
+ROUTERS += [unsubscribe_router]  # /u/{token}: the email unsubscribe link

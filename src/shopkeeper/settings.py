@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from cryptography.fernet import Fernet
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     )
     # Hours before the end an automatically renewing subscription's saved method is charged.
     renewal_lead_hours: int = Field(default=24, ge=1, le=720)
+    # Broadcasts: messages a second per bot (Telegram: 30; paid broadcasts: up to 1000), and
+    # how long a worker's claim on a batch of recipients lasts before another may take it.
+    broadcast_rate_per_second: float = Field(default=30.0, gt=0, le=30)
+    broadcast_paid_rate_per_second: float = Field(default=1000.0, gt=0, le=1000)
+    broadcast_lease_seconds: int = Field(default=60, ge=5, le=3600)
     log_level: str = "INFO"
     log_json: bool = True
     cookie_secure: bool | None = None
@@ -74,6 +79,13 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "Shopkeeper <no-reply@localhost>"
     smtp_starttls: bool = True
+    # Outgoing SMS: "log" writes them to the log (event sms.not_sent_logged), "twilio" sends
+    # through a Twilio-compatible Messages API at sms_api_url.
+    sms_provider: Literal["log", "twilio"] = "log"
+    sms_api_url: str = "https://api.twilio.com"
+    sms_account_sid: str | None = None
+    sms_auth_token: str | None = None
+    sms_from: str | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -13,6 +13,7 @@ import structlog
 from shopkeeper.bootstrap import Container
 from shopkeeper.bots.telegram import polling_loop as telegram_polling_loop
 from shopkeeper.bus import run_bus
+from shopkeeper.notifications.broadcasts import broadcast_loop
 from shopkeeper.scheduler import scheduler_loop
 from shopkeeper.settings import Settings
 
@@ -28,6 +29,7 @@ def background_loops() -> list[BackgroundLoop]:
     loops.append(scheduler_loop)
     loops.append(run_bus)  # relay, broker consumers, retry dispatcher
     loops.append(telegram_polling_loop)  # getUpdates for bots without a webhook
+    loops.append(broadcast_loop)  # broadcasts: every process shares the sending
     return loops
 
 

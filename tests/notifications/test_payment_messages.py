@@ -203,6 +203,7 @@ async def test_a_premium_reminder_reaches_a_discord_only_member_by_dm(
     reminders = [m for m in discord.sent if "ends in" in m.text]
     assert [(m.address, m.customer_id) for m in reminders] == [("80351110224678912", member.id)]
     assert "Premium" in reminders[0].text
+    assert reminders[0].text.endswith("Renew with /premium buy to keep your access.")  # Discord's
     [row] = await _log(container, "subscription.reminder")
     assert (row.channel, row.status) == ("discord", "sent")
 

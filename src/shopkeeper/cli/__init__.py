@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from shopkeeper.cli import admin, demo, events, jobs, server
+from shopkeeper.cli import admin, broadcasts, demo, events, jobs, server
 from shopkeeper.settings import SettingsError
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ admin.register(app)
 demo.register(app)
 jobs.register(app)
 events.register(app)
+broadcasts.register(app)
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ with no reachable channel gets a `skipped` entry); `register_messenger(container
 `Notice.channels` keeps a message to some channels (a payment confirmation: "email").
 Staff alerts: `alert_staff(session, settings, StaffAlert, *, now)` emails the shop's owners and
 admins (`notifications.email.send_email`) and logs each (`user_id` instead of a customer).
-Port: `notifications.ports.Messenger` (Telegram lives in bots.telegram).
+Port: `notifications.ports.Messenger` (Telegram lives in bots.telegram; SMS in `sms`).
+Opt-outs (`preferences`): `opted_out`, `opted_out_customers`; notify passes over an opted-out
+channel unless `Notice.required`. Win-back chains (`winback`): steps after an expiry.
 Consumes `subscriptions.reminder_due.v1`, `access.access_granted.v1`, `access.access_revoked.v1`,
 `access.action_required.v1`, `payments.payment_succeeded.v1` (purpose "payment_confirmation",
 email only), `payments.payment_failed.v1` (purpose "staff.payment_failed"); publishes none.
@@ -18,6 +20,7 @@ HTTP: /api/v1/shops/{shop}/notifications/messages,
 """
 
 from shopkeeper.notifications.ports import Button, Delivery, Messenger, OutboundMessage
+from shopkeeper.notifications.preferences import opted_out, opted_out_customers
 from shopkeeper.notifications.schemas import MessageRead, TemplateRead
 from shopkeeper.notifications.service.reads import list_messages
 from shopkeeper.notifications.service.sending import (
@@ -43,6 +46,8 @@ __all__ = [
     "list_messages",
     "list_templates",
     "notify",
+    "opted_out",
+    "opted_out_customers",
     "register_messenger",
     "registered_messengers",
     "reset_template",

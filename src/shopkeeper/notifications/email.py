@@ -9,6 +9,7 @@ is logged with the recipient and subject (and, in demo mode, the text), and the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -19,10 +20,12 @@ import aiosmtplib
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import shops
+from shopkeeper import identity, shops
 from shopkeeper.container import Container
 from shopkeeper.errors import Unprocessable
 from shopkeeper.notifications.ports import Button, Delivery, OutboundMessage
+from shopkeeper.notifications.preferences.tokens import unsubscribe_token
+from shopkeeper.notifications.templates import pick_language
 from shopkeeper.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -50,8 +53,9 @@ class EmailOutcome:
 
 
 def build_message(
-    settings: Settings, *, to: str, subject: str, text: str, html: str | None = None
-) -> EmailMessage:
+    settings: Settings, *, to: str, subject: str, text: str, html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:  # fmt: skip
     """A MIME message (plain text, plus an HTML alternative when given); bad headers refused."""
     recipient = _recipient(to)
     if any(ch in subject for ch in "\r\n") or len(subject) > MAX_SUBJECT:
@@ -62,6 +66,8 @@ def build_message(
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=_sender_domain(settings.smtp_from))
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
@@ -69,10 +75,11 @@ def build_message(
 
 
 async def send_email(
-    settings: Settings, to: str, subject: str, text: str, html: str | None = None
-) -> EmailOutcome:
+    settings: Settings, to: str, subject: str, text: str, html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailOutcome:  # fmt: skip
     """Send one email; never raises for the SMTP server's answer (see the outcome's status)."""
-    message = build_message(settings, to=to, subject=subject, text=text, html=html)
+    message = build_message(settings, to=to, subject=subject, text=text, html=html, headers=headers)
     if not settings.smtp_host:
         shown = {"text": text} if settings.demo else {}  # the demo's sign-in codes, readable
         log.warning(NOT_CONFIGURED, to=message["To"], subject=subject, **shown)
@@ -117,14 +124,40 @@ class EmailMessenger:
     async def send(self, session: AsyncSession, message: OutboundMessage) -> Delivery:
         shop = await shops.get_shop_by_id(session, shop_id=message.shop_id)
         subject = _subject(shop.name, message.text)
+        buttons, headers = message.buttons, {}
+        if not message.required:  # marketing and reminders carry a way out (RFC 8058)
+            link = await self._unsubscribe(session, message)
+            buttons = (*buttons, link)
+            if link.url and link.url.startswith(("https://", "http://")):
+                headers = {"List-Unsubscribe": f"<{link.url}>",
+                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}  # fmt: skip
         try:
             outcome = await send_email(
                 self.container.settings, message.address, subject,
-                _text(message.text, message.buttons), _html(message.text, message.buttons),
+                _text(message.text, buttons), _html(message.text, buttons), headers,
             )  # fmt: skip
         except InvalidEmailMessage as exc:
             return Delivery("failed", exc.detail)
         return Delivery("sent") if outcome.sent else Delivery("failed", outcome.error)
+
+    async def _unsubscribe(self, session: AsyncSession, message: OutboundMessage) -> Button:
+        """The customer's own unsubscribe link, labelled in their language."""
+        settings = self.container.settings
+        customer = await identity.get_customer(
+            session, shop_id=message.shop_id, customer_id=message.customer_id
+        )
+        token = unsubscribe_token(
+            settings.secret_key, shop_id=message.shop_id, customer_id=customer.id
+        )
+        url = f"{(settings.public_url or '').rstrip('/')}/u/{token}"
+        return Button(label=_UNSUBSCRIBE[pick_language(customer.language)], url=url)
+
+
+_UNSUBSCRIBE = {
+    "en": "Unsubscribe from these emails",
+    "ru": "Отписаться от этих писем",
+    "pl": "Wypisz się z tych wiadomości",
+}
 
 
 def _subject(shop_name: str, text: str) -> str:

@@ -126,7 +126,7 @@ async def on_payment_succeeded(
     notice = Notice(
         shop_id=event.shop_id, customer_id=customer.id, purpose="payment_confirmation",
         variables=variables, dedupe_key=f"payment_confirmation:{event.payment_id}",
-        channels=("email",),
+        channels=("email",), required=True,  # a receipt: sent even to those who opted out
     )  # fmt: skip
     await notify(session, registered_messengers(container), notice, now=clock.now())
 

@@ -12,7 +12,9 @@ from typing import Literal, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-DeliveryStatus = Literal["sent", "blocked", "failed"]
+DeliveryStatus = Literal["sent", "blocked", "failed", "logged"]  # logged: SMS with no provider
+# The identity kind a channel delivers to, where it differs from the channel's name.
+CHANNEL_IDENTITY = {"sms": "phone"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class OutboundMessage:
     address: str  # the customer's id on the channel (a Telegram user id, an email address)
     text: str
     buttons: tuple[Button, ...] = ()
+    required: bool = False  # legally required (a receipt): no unsubscribe link
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,21 @@ class Delivery:
 
 
 class Messenger(Protocol):
-    channel: str  # equals the identity kind it delivers to: "telegram", "discord", "email"
+    channel: str  # the identity kind it delivers to ("telegram", "email"; "sms" → "phone")
 
     async def send(self, session: AsyncSession, message: OutboundMessage) -> Delivery: ...
+
+
+@dataclass(frozen=True)
+class SmsResult:
+    status: Literal["sent", "logged", "failed"]
+    error: str = ""
+    reference: str = ""  # the provider's message id
+
+
+class SmsProvider(Protocol):
+    """Sends one text message to a phone number (E.164); never raises for the provider's answer."""
+
+    name: str
+
+    async def send(self, *, to: str, text: str) -> SmsResult: ...

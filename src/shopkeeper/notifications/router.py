@@ -33,7 +33,7 @@ async def messages(
     access: Reader,
     page: Annotated[PageParams, Depends()],
     customer_id: uuid.UUID | None = None,
-    status: Annotated[str | None, Query(pattern="^(sent|blocked|failed|skipped)$")] = None,
+    status: Annotated[str | None, Query(pattern="^(sent|blocked|failed|skipped|logged)$")] = None,
 ) -> Page[MessageRead]:
     """Every outbound message, newest first; filter by customer and status."""
     return await list_messages(

@@ -1,8 +1,9 @@
 """System messages: default wording in en, ru and pl, shop overrides, sandboxed rendering.
 
 A template is Jinja in a sandbox with StrictUndefined: it may use only the variables its
-purpose documents (`PURPOSES`), and a mistake is found when the shop saves it (`validate`),
-by rendering it with sample values, never when a customer should have received it.
+purpose documents (`PURPOSES`), plus `channel` (what carries it: "telegram", "discord",
+"email", "sms"), and a mistake is found when the shop saves it (`validate`), by rendering it
+with sample values, never when a customer should have received it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from shopkeeper.notifications.errors import TemplateInvalid, UnknownPurpose
 
 LANGUAGES = ("en", "ru", "pl")
+CHANNELS = ("telegram", "discord", "email", "sms")
 
 # purpose → the variables a template of it may use, with sample values for validation.
 PURPOSES: dict[str, dict[str, str | int]] = {
@@ -35,16 +37,28 @@ PURPOSES: dict[str, dict[str, str | int]] = {
 DEFAULTS: dict[str, dict[str, str]] = {
     "subscription.reminder": {
         "en": "Your {{ plan }} subscription ends in {{ days_left }} day(s), on {{ period_end }}. "
-        "Renew with /buy to keep your access.",
+        "{% if channel == 'telegram' %}Renew with /buy to keep your access."
+        "{% elif channel == 'discord' %}Renew with /premium buy to keep your access."
+        "{% else %}Renew it to keep your access.{% endif %}",
         "ru": "Ваша подписка «{{ plan }}» закончится через {{ days_left }} дн. ({{ period_end }}). "
-        "Продлите её командой /buy, чтобы сохранить доступ.",
+        "{% if channel == 'telegram' %}Продлите её командой /buy, чтобы сохранить доступ."
+        "{% elif channel == 'discord' %}Продлите её командой /premium buy, чтобы сохранить "
+        "доступ.{% else %}Продлите её, чтобы сохранить доступ.{% endif %}",
         "pl": "Twoja subskrypcja {{ plan }} kończy się za {{ days_left }} dni ({{ period_end }}). "
-        "Odnów ją komendą /buy, aby zachować dostęp.",
+        "{% if channel == 'telegram' %}Odnów ją komendą /buy, aby zachować dostęp."
+        "{% elif channel == 'discord' %}Odnów ją komendą /premium buy, aby zachować dostęp."
+        "{% else %}Odnów ją, aby zachować dostęp.{% endif %}",
     },
     "subscription.expired": {
-        "en": "Your {{ plan }} subscription has ended. Use /buy to come back any time.",
-        "ru": "Ваша подписка «{{ plan }}» закончилась. Вернуться можно в любой момент: /buy.",
-        "pl": "Twoja subskrypcja {{ plan }} wygasła. Wróć w każdej chwili: /buy.",
+        "en": "Your {{ plan }} subscription has ended."
+        "{% if channel == 'telegram' %} Use /buy to come back any time."
+        "{% elif channel == 'discord' %} Use /premium buy to come back any time.{% endif %}",
+        "ru": "Ваша подписка «{{ plan }}» закончилась."
+        "{% if channel == 'telegram' %} Вернуться можно в любой момент: /buy."
+        "{% elif channel == 'discord' %} Вернуться можно в любой момент: /premium buy.{% endif %}",
+        "pl": "Twoja subskrypcja {{ plan }} wygasła."
+        "{% if channel == 'telegram' %} Wróć w każdej chwili: /buy."
+        "{% elif channel == 'discord' %} Wróć w każdej chwili: /premium buy.{% endif %}",
     },
     "access.granted": {
         "en": "Access to {{ title }} is yours."
@@ -121,4 +135,11 @@ def validate(purpose: str, body: str) -> str:
         raise UnknownPurpose(purpose)
     if not body.strip():
         raise TemplateInvalid("The template is empty")
-    return render(body, dict(PURPOSES[purpose]))
+    return render(body, {**PURPOSES[purpose], "channel": CHANNELS[0]})
+
+
+# Win-back steps (notifications.winback): their wording lives in its own module.
+from shopkeeper.notifications.templates_winback import WINBACK_DEFAULTS, WINBACK_PURPOSES  # noqa: E402
+
+PURPOSES.update(WINBACK_PURPOSES)
+DEFAULTS.update(WINBACK_DEFAULTS)

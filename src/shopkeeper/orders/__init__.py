@@ -6,7 +6,8 @@ number like `LUM-000042`; stock reserved and the promo code's use redeemed in th
 transaction), `place_order_once` (Idempotency-Key), `get_order`, `list_orders`, `mark_paid`
 (payments calls it; idempotent per payment_id), `record_refund` (idempotent per refund_id),
 `cancel_order`, `fulfil_order`, `expire_unpaid` (task `orders.expire_unpaid`),
-`revenue_by_kind` (line totals of paid orders in a window, per currency).
+`revenue_by_kind` (line totals of paid orders in a window, per currency),
+`paying_customer_ids` (who ever paid: the "never paid" broadcast audience).
 States and transitions: `shopkeeper.orders.states`; arithmetic: `shopkeeper.orders.pricing`.
 Publishes `orders.order_placed.v1`, `orders.order_paid.v1`, `orders.order_fulfilled.v1`,
 `orders.order_cancelled.v1`, `orders.order_refunded.v1`; consumes
@@ -39,6 +40,7 @@ from shopkeeper.orders.schemas import (
     OrderRead,
     OrderState,
 )
+from shopkeeper.orders.service.audiences import paying_customer_ids
 from shopkeeper.orders.service.idempotency import place_order_once
 from shopkeeper.orders.service.lifecycle import (
     cancel_order,
@@ -78,6 +80,7 @@ __all__ = [
     "get_order",
     "list_orders",
     "mark_paid",
+    "paying_customer_ids",
     "place_order",
     "place_order_once",
     "record_refund",

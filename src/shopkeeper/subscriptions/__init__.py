@@ -9,7 +9,8 @@ Public: `start_or_extend(session, *, shop_id, customer_id, product_id, order_id,
 `list_subscriptions`, `list_customer_subscriptions` (a bot's /status), `has_active`;
 `subscription_figures` (live per plan; started, ended, live at the start of a window),
 `figures_version`;
-`expire_due` / `send_reminders` (tasks `subscriptions.expire`, `subscriptions.remind`).
+`expire_due` / `send_reminders` (tasks `subscriptions.expire`, `subscriptions.remind`);
+`live_subscriber_ids` / `lapsed_subscriber_ids` (customer ids for broadcast audiences).
 Automatic renewal (`service.renewals`): a plan paid through a gateway that renews by itself
 renews "auto" (no reminders before the end); task `subscriptions.renew` charges saved
 methods SHOPKEEPER_RENEWAL_LEAD_HOURS ahead, once per period end; a decline or an ended
@@ -73,6 +74,7 @@ from shopkeeper.subscriptions.schemas import (
     SubscriptionStatus,
     UpgradeRule,
 )
+from shopkeeper.subscriptions.service.audiences import lapsed_subscriber_ids, live_subscriber_ids
 from shopkeeper.subscriptions.service.changes import (
     cancel_at_period_end,
     extend,
@@ -149,9 +151,11 @@ __all__ = [
     "get_subscription",
     "gift",
     "has_active",
+    "lapsed_subscriber_ids",
     "list_customer_subscriptions",
     "list_plan_changes",
     "list_subscriptions",
+    "live_subscriber_ids",
     "preview_change",
     "record_renewal_reference",
     "revoke",

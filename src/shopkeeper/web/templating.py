@@ -44,6 +44,7 @@ def environment(language: str) -> Environment:
                         "admin": FileSystemLoader(WEB_DIR / "admin" / "templates"),
                         "pay": FileSystemLoader(WEB_DIR / "pay" / "templates"),
                         "store": FileSystemLoader(WEB_DIR / "store" / "templates"),
+                        "unsubscribe": FileSystemLoader(WEB_DIR / "unsubscribe" / "templates"),
                     }
                 )
             ]

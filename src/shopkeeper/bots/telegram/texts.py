@@ -145,3 +145,8 @@ DEFAULTS.update(SELLING)
 from shopkeeper.bots.telegram.texts_channels import CHANNELS  # noqa: E402
 
 DEFAULTS.update(CHANNELS)
+
+# /stop and /notifications: turning the shop's messages off and on.
+from shopkeeper.bots.telegram.texts_notifications import NOTIFICATIONS  # noqa: E402
+
+DEFAULTS.update(NOTIFICATIONS)

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import identity
 from shopkeeper.notifications.models import NotificationMessage
-from shopkeeper.notifications.ports import Button, Messenger, OutboundMessage
+from shopkeeper.notifications.ports import CHANNEL_IDENTITY, Button, Messenger, OutboundMessage
+from shopkeeper.notifications.preferences.service import opted_out_channels
 from shopkeeper.notifications.repository import MessageRepository, TemplateRepository
 from shopkeeper.notifications.schemas import MessageRead
 from shopkeeper.notifications.templates import default_body, pick_language, render
@@ -34,7 +35,8 @@ class Notice:
     """What to say: a purpose, its variables, optional buttons; `dedupe_key` makes it once.
 
     `channels` keeps delivery to those channels (a payment confirmation goes by "email"
-    only); empty: the first registered channel that reaches the customer.
+    only); empty: the first registered channel that reaches the customer. A channel the
+    customer opted out of is passed over unless `required` (a payment confirmation, a receipt).
     """
 
     shop_id: uuid.UUID
@@ -44,6 +46,7 @@ class Notice:
     dedupe_key: str
     buttons: tuple[Button, ...] = ()
     channels: tuple[str, ...] = ()
+    required: bool = False
 
 
 async def notify(
@@ -57,7 +60,7 @@ async def notify(
         session, shop_id=notice.shop_id, customer_id=notice.customer_id
     )
     language = pick_language(customer.language)
-    body = await _body(session, notice, language)
+    body = await _body(session, notice, language, channel="none")
     row = NotificationMessage(
         shop_id=notice.shop_id,
         customer_id=customer.id,
@@ -71,11 +74,20 @@ async def notify(
         created_at=now,
     )
     addresses = {str(i.kind): i.value for i in customer.identities}
+    refused = (
+        set() if notice.required else await opted_out_channels(session, notice.shop_id, customer.id)
+    )
+    passed_over: list[str] = []
     for messenger in messengers:
         if notice.channels and messenger.channel not in notice.channels:
             continue
-        if messenger.channel in addresses:
-            await _deliver(session, messenger, row, addresses[messenger.channel], notice, now)
+        address = addresses.get(CHANNEL_IDENTITY.get(messenger.channel, messenger.channel))
+        if address is not None and messenger.channel in refused:
+            passed_over.append(messenger.channel)
+            row.error = f"the customer opted out of {' and '.join(passed_over)}"
+        elif address is not None:
+            row.body = await _body(session, notice, language, channel=messenger.channel)
+            await _deliver(session, messenger, row, address, notice, now)
             break
     messages.add(row)
     await session.flush()
@@ -92,10 +104,11 @@ def _unreachable(notice: Notice, messengers: Sequence[Messenger]) -> str:
     return f"the customer has no {wanted} address"
 
 
-async def _body(session: AsyncSession, notice: Notice, language: str) -> str:
+async def _body(session: AsyncSession, notice: Notice, language: str, *, channel: str) -> str:
+    """The text for one channel (a template may word a hint differently per channel)."""
     return await render_text(
         session, shop_id=notice.shop_id, purpose=notice.purpose, language=language,
-        variables=notice.variables,
+        variables={**notice.variables, "channel": channel},
     )  # fmt: skip
 
 
@@ -127,6 +140,7 @@ async def _deliver(
         address=address,
         text=row.body,
         buttons=notice.buttons,
+        required=notice.required,
     )
     delivery = await messenger.send(session, outbound)
     row.channel = messenger.channel

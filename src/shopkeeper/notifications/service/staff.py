@@ -50,8 +50,9 @@ async def alert_staff(
     chosen = [m for m in members if m.role in roles]
     users = await identity.get_users(session, user_ids=[m.user_id for m in chosen])
     language = pick_language(shop.default_language)
+    variables = {**alert.variables, "channel": "email"}  # staff alerts go by email
     text = await render_text(session, shop_id=shop.id, purpose=alert.purpose,
-                             language=language, variables=alert.variables)  # fmt: skip
+                             language=language, variables=variables)  # fmt: skip
     subject = _subject(shop.name, text)
     repo, sent = MessageRepository(session), []
     for user in (users[m.user_id] for m in chosen if m.user_id in users):

@@ -15,6 +15,7 @@ from shopkeeper.bots.telegram.handlers import (
     fallback,
     language,
     membership,
+    notifications,
     payments,
     reachability,
     start,
@@ -34,5 +35,6 @@ def build_routers() -> list[Router]:
         status.router(),
         channels.router(),
         membership.router(),
+        notifications.router(),
         fallback.router(),  # keep last
     ]
