@@ -5,9 +5,12 @@ Public: `create_user`, `set_password`, `get_user`, `get_user_by_email`, `get_use
 `user_for_access_token`; FastAPI dependencies in `identity.deps` (`CurrentUserDep`, `CallerDep`);
 web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
 `create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
-`find_or_create_customer`, `find_customer` (no creation), `link_identity`, `get_customer`.
-Publishes `identity.customers_merged.v1` (CustomersMerged) when linking an identity merges two
-customers. Consumes no events. HTTP: `/api/v1/auth/*` and `/api/v1/shops/{shop}/api-keys`.
+`find_or_create_customer`, `find_customer` (no creation), `link_identity`, `get_customer`;
+customer tags `normalise_tag`, `customer_tags`, `add_tag`, `remove_tag` (audited), `tags_in_use`,
+`customers_tagged` (ids with any/all of some tags: broadcast audiences); a merge gives the
+survivor both customers' tags. Publishes `identity.customers_merged.v1` (CustomersMerged) when
+linking an identity merges two customers. Consumes no events. HTTP: `/api/v1/auth/*`,
+`/api/v1/shops/{shop}/api-keys`, `/customers/{id}/tags[/{tag}]` and `/customer-tags`.
 """
 
 from shopkeeper.identity.errors import (
@@ -17,8 +20,10 @@ from shopkeeper.identity.errors import (
     EmailTaken,
     InvalidCredentials,
     InvalidIdentity,
+    InvalidTag,
     InvalidToken,
     RefreshTokenReused,
+    TagNotFound,
     UserNotFound,
     WeakPassword,
 )
@@ -30,8 +35,10 @@ from shopkeeper.identity.schemas import (
     ApiKeyRead,
     CustomerIdentityRead,
     CustomerRead,
+    CustomerTagsRead,
     IdentityKind,
     StaffUserRead,
+    TagUsage,
     TokenPair,
     WebSessionRead,
 )
@@ -56,6 +63,14 @@ from shopkeeper.identity.service.customers import (
     link_identity,
     normalise_identity,
 )
+from shopkeeper.identity.service.tags import (
+    add_tag,
+    customer_tags,
+    customers_tagged,
+    normalise_tag,
+    remove_tag,
+    tags_in_use,
+)
 from shopkeeper.identity.service.users import (
     create_user,
     get_user,
@@ -79,23 +94,30 @@ __all__ = [
     "CustomerIdentityRead",
     "CustomerNotFound",
     "CustomerRead",
+    "CustomerTagsRead",
     "EmailTaken",
     "IdentityKind",
     "InvalidCredentials",
     "InvalidIdentity",
+    "InvalidTag",
     "InvalidToken",
     "LoginPolicy",
     "RefreshTokenReused",
     "StaffUserRead",
+    "TagNotFound",
+    "TagUsage",
     "TokenPair",
     "TokenPolicy",
     "UserNotFound",
     "WeakPassword",
     "WebSessionRead",
+    "add_tag",
     "authenticate",
     "authenticate_api_key",
     "create_api_key",
     "create_user",
+    "customer_tags",
+    "customers_tagged",
     "end_web_session",
     "find_customer",
     "find_or_create_customer",
@@ -110,9 +132,12 @@ __all__ = [
     "login",
     "logout",
     "normalise_identity",
+    "normalise_tag",
     "refresh",
+    "remove_tag",
     "revoke_api_key",
     "set_password",
     "start_web_session",
+    "tags_in_use",
     "user_for_access_token",
 ]

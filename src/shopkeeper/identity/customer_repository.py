@@ -1,14 +1,15 @@
-"""All SQL of customers and their linked identities."""
+"""All SQL of customers, their linked identities and their tags."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.identity.models import Customer, CustomerIdentity
+from shopkeeper.identity.models import Customer, CustomerIdentity, CustomerTag
 
 
 class CustomerRepository:
@@ -69,3 +70,63 @@ class CustomerRepository:
             .execution_options(synchronize_session=False)
         )
         await self.session.execute(stmt)
+
+
+class TagRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of(self, customer_id: uuid.UUID) -> list[str]:
+        stmt = select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
+        return sorted(await self.session.scalars(stmt))
+
+    async def add(self, row: CustomerTag) -> bool:
+        """Insert unless the customer has the tag already; True when a row was added."""
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        values = {c: getattr(row, c) for c in ("id", "shop_id", "customer_id", "tag", "created_at")}
+        stmt = dialect.insert(CustomerTag).values(**values).on_conflict_do_nothing()
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def remove(self, shop_id: uuid.UUID, customer_id: uuid.UUID, tag: str) -> bool:
+        stmt = delete(CustomerTag).where(
+            CustomerTag.shop_id == shop_id,
+            CustomerTag.customer_id == customer_id,
+            CustomerTag.tag == tag,
+        )
+        return bool(getattr(await self.session.execute(stmt), "rowcount", 0))
+
+    async def usage(self, shop_id: uuid.UUID) -> list[tuple[str, int]]:
+        stmt = (
+            select(CustomerTag.tag, func.count())
+            .where(CustomerTag.shop_id == shop_id)
+            .group_by(CustomerTag.tag)
+            .order_by(CustomerTag.tag)
+        )
+        return [(tag, int(n)) for tag, n in (await self.session.execute(stmt)).all()]
+
+    async def customers_with(
+        self, shop_id: uuid.UUID, tags: Sequence[str], *, every: bool
+    ) -> set[uuid.UUID]:
+        """Customers with any of `tags`, or (`every`) with all of them."""
+        stmt = (
+            select(CustomerTag.customer_id)
+            .where(CustomerTag.shop_id == shop_id, CustomerTag.tag.in_(list(tags)))
+            .group_by(CustomerTag.customer_id)
+        )
+        if every:
+            stmt = stmt.having(func.count(func.distinct(CustomerTag.tag)) == len(set(tags)))
+        return set(await self.session.scalars(stmt))
+
+    async def move(self, from_id: uuid.UUID, into_id: uuid.UUID) -> None:
+        """The survivor of a merge gets the union of both customers' tags, each once."""
+        kept = set(await self.of(into_id))
+        moving = [tag for tag in await self.of(from_id) if tag not in kept]
+        if moving:
+            await self.session.execute(
+                update(CustomerTag)
+                .where(CustomerTag.customer_id == from_id, CustomerTag.tag.in_(moving))
+                .values(customer_id=into_id)
+                .execution_options(synchronize_session=False)
+            )
+        await self.session.execute(delete(CustomerTag).where(CustomerTag.customer_id == from_id))

@@ -71,3 +71,16 @@ class CustomerNotFound(NotFound):
 
 class InvalidIdentity(Unprocessable):
     """A customer identity value that cannot be normalised (bad email, phone, user id)."""
+
+
+class InvalidTag(Unprocessable):
+    def __init__(self, tag: str) -> None:
+        super().__init__(
+            f"A tag is 1 to 40 letters, digits, '-' or '_' (spaces around it are dropped, "
+            f"capitals lowered), got {tag[:60]!r}"
+        )
+
+
+class TagNotFound(NotFound):
+    def __init__(self, tag: str) -> None:
+        super().__init__(f"The customer has no tag {tag!r}")

@@ -1,4 +1,5 @@
-"""Tables of the identity context: staff, their tokens and sessions, API keys, customers."""
+"""Tables of the identity context: staff, their tokens and sessions, API keys, customers
+and their tags."""
 
 from __future__ import annotations
 
@@ -109,4 +110,22 @@ class CustomerIdentity(Base):
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("identity_customer.id"))
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerTag(Base):
+    """A shop's label on a customer (`vip`, `wholesale`); it follows the customer's merges."""
+
+    __tablename__ = "identity_customer_tag"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "customer_id", "tag"),
+        Index("ix_identity_customer_tag_shop_tag", "shop_id", "tag"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("identity_customer.id", ondelete="CASCADE")
+    )
+    tag: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

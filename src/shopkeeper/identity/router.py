@@ -1,4 +1,4 @@
-"""HTTP: /api/v1/auth (login, refresh, logout, me) and a shop's API keys."""
+"""HTTP: /api/v1/auth (login, refresh, logout, me), a shop's API keys and its customers' tags."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel
 
 from shopkeeper import shops
@@ -25,17 +25,23 @@ from shopkeeper.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyRead,
+    CustomerTagsRead,
     LoginRequest,
     LogoutRequest,
     RefreshRequest,
     StaffUserRead,
+    TagUsage,
     TokenPair,
 )
-from shopkeeper.identity.service import api_keys, auth
+from shopkeeper.identity.service import api_keys, auth, tags
 from shopkeeper.shops.deps import require
 
 router = APIRouter(tags=["auth"])
 ManageKeys = Annotated[shops.ShopAccess, require("api_keys.manage")]
+ReadCustomers = Annotated[shops.ShopAccess, require("customers.read")]
+WriteCustomers = Annotated[shops.ShopAccess, require("customers.write")]
+Tag = Annotated[str, Path(max_length=200, description="Normalised: trimmed, lowercase")]
+CUSTOMER_TAGS = "/api/v1/shops/{shop}/customers/{customer_id}/tags"
 
 
 class MeRead(BaseModel):
@@ -160,3 +166,39 @@ async def revoke_api_key(
         session, shop_id=access.shop.id, key_id=key_id, actor=access.actor, now=clock.now()
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(CUSTOMER_TAGS, tags=["customers"])
+async def customer_tags(
+    customer_id: uuid.UUID, session: SessionDep, access: ReadCustomers
+) -> CustomerTagsRead:
+    return await tags.customer_tags(session, shop_id=access.shop.id, customer_id=customer_id)
+
+
+@router.put(CUSTOMER_TAGS + "/{tag}", tags=["customers"])
+async def add_customer_tag(
+    customer_id: uuid.UUID, tag: Tag, session: SessionDep, clock: ClockDep, access: WriteCustomers
+) -> CustomerTagsRead:
+    """Tag the customer (1–40 letters, digits, `-`, `_`); a tag they already have stays as is."""
+    return await tags.add_tag(
+        session, shop_id=access.shop.id, customer_id=customer_id, tag=tag, actor=access.actor,
+        now=clock.now(),
+    )  # fmt: skip
+
+
+@router.delete(CUSTOMER_TAGS + "/{tag}", status_code=status.HTTP_204_NO_CONTENT, tags=["customers"])
+async def remove_customer_tag(
+    customer_id: uuid.UUID, tag: Tag, session: SessionDep, clock: ClockDep, access: WriteCustomers
+) -> Response:
+    """404 when the customer does not have the tag."""
+    await tags.remove_tag(
+        session, shop_id=access.shop.id, customer_id=customer_id, tag=tag, actor=access.actor,
+        now=clock.now(),
+    )  # fmt: skip
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/api/v1/shops/{shop}/customer-tags", tags=["customers"])
+async def tags_in_use(session: SessionDep, access: ReadCustomers) -> list[TagUsage]:
+    """Every tag the shop's customers carry, with how many customers carry it."""
+    return await tags.tags_in_use(session, shop_id=access.shop.id)

@@ -106,5 +106,20 @@ class CustomerRead(BaseModel):
     language: str | None
     merged_into_id: uuid.UUID | None
     identities: list[CustomerIdentityRead]
+    tags: list[str] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
+
+
+class CustomerTagsRead(BaseModel):
+    """A customer's tags, sorted."""
+
+    customer_id: uuid.UUID
+    tags: list[str]
+
+
+class TagUsage(BaseModel):
+    """A tag in use in a shop and how many customers carry it."""
+
+    tag: str
+    customers: int

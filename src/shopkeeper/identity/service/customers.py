@@ -1,4 +1,5 @@
-"""Customers of a shop and their linked identities; linking a known identity merges records."""
+"""Customers of a shop and their linked identities; linking a known identity merges records
+(the survivor takes the other's identities and tags)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import audit, bus
 from shopkeeper.audit import Actor
 from shopkeeper.errors import Unprocessable
-from shopkeeper.identity.customer_repository import CustomerRepository
+from shopkeeper.identity.customer_repository import CustomerRepository, TagRepository
 from shopkeeper.identity.errors import CustomerNotFound, InvalidIdentity
 from shopkeeper.identity.events import CustomersMerged
 from shopkeeper.identity.models import Customer, CustomerIdentity
@@ -154,6 +155,7 @@ async def _merge(
     await session.flush()
     await repo.repoint_merged(loser.id, survivor.id, now)
     await repo.move_identities(loser.id, survivor.id)
+    await TagRepository(session).move(loser.id, survivor.id)
     bus.publish(
         session,
         CustomersMerged(shop_id=shop_id, from_customer_id=loser.id, into_customer_id=survivor.id),
@@ -202,7 +204,11 @@ def _identity(
 
 async def _snapshot(repo: CustomerRepository, customer: Customer) -> dict[str, object]:
     identities = await repo.identities(customer.id)
-    return {"id": str(customer.id), "identities": [f"{i.kind}:{i.value}" for i in identities]}
+    return {
+        "id": str(customer.id),
+        "identities": [f"{i.kind}:{i.value}" for i in identities],
+        "tags": await TagRepository(repo.session).of(customer.id),
+    }
 
 
 async def _read(repo: CustomerRepository, customer: Customer) -> CustomerRead:
@@ -214,6 +220,7 @@ async def _read(repo: CustomerRepository, customer: Customer) -> CustomerRead:
         language=customer.language,
         merged_into_id=customer.merged_into_id,
         identities=[CustomerIdentityRead.model_validate(i) for i in identities],
+        tags=await TagRepository(repo.session).of(customer.id),
         created_at=customer.created_at,
         updated_at=customer.updated_at,
     )

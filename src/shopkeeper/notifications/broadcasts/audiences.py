@@ -1,8 +1,9 @@
 """Who an audience is: the bot's people who have not blocked it, filtered by what other
-contexts know (subscriptions, orders), one chat per customer.
+contexts know (subscriptions, orders, identity's customer tags), one chat per customer.
 
-Tags: identity has no customer tags yet, so there is no tag audience. Left out always: people
-who blocked the bot, and customers who opted out of Telegram (`notifications.preferences`).
+A saved audience is read as it is defined at that moment (sending snapshots the recipients
+then). Left out always: people who blocked the bot, and customers who opted out of Telegram
+(`notifications.preferences`).
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import orders, subscriptions
+from shopkeeper import identity, orders, subscriptions
 from shopkeeper.notifications import preferences
+from shopkeeper.notifications.broadcasts import saved
 from shopkeeper.notifications.broadcasts.ports import BroadcastChannel, Chat
 from shopkeeper.notifications.broadcasts.schemas import (
-    AllCustomers,
+    Definition,
     ExpiredWithin,
     NeverPaid,
     PlanSubscribers,
+    SavedAudienceRef,
+    TaggedCustomers,
 )
 
-AudienceModel = AllCustomers | PlanSubscribers | ExpiredWithin | NeverPaid
+AudienceModel = Definition | SavedAudienceRef
 
 
 async def _filter(
@@ -43,6 +47,12 @@ async def _filter(
             return only, set()
         case NeverPaid():
             return None, await orders.paying_customer_ids(session, shop_id=shop_id)
+        case TaggedCustomers(tags=tags, match=match):
+            only = await identity.customers_tagged(session, shop_id=shop_id, tags=tags, match=match)
+            return only, set()
+        case SavedAudienceRef(audience_id=audience_id):
+            found = await saved.definition(session, shop_id=shop_id, audience_id=audience_id)
+            return await _filter(session, found, shop_id, now)
     return None, set()
 
 

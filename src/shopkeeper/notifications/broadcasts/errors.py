@@ -48,3 +48,29 @@ class BroadcastInvalid(Unprocessable):
 class UnknownTestCustomer(NotFound):
     def __init__(self) -> None:
         super().__init__("No customer of this shop has that Telegram user id")
+
+
+class SavedAudienceNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such saved audience in this shop")
+
+
+class UnknownSavedAudience(Unprocessable):
+    def __init__(self, audience_id: object) -> None:
+        super().__init__(f"audience_id {audience_id} is not a saved audience of this shop")
+
+
+class SavedAudienceNameTaken(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The shop already has a saved audience named {name!r}")
+
+
+class SavedAudienceInUse(Conflict):
+    def __init__(self, broadcasts: list[tuple[str, str, str]]) -> None:
+        named = "; ".join(
+            f"broadcast {b_id} ({status}: {text!r})" for b_id, status, text in broadcasts
+        )
+        super().__init__(
+            f"The saved audience is the audience of {named}: give it another audience or "
+            "cancel it first"
+        )

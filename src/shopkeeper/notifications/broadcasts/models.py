@@ -1,4 +1,5 @@
-"""Tables of broadcasts: one message to an audience, and who it goes to (a snapshot)."""
+"""Tables of broadcasts: one message to an audience, who it goes to (a snapshot), and the
+shop's saved audiences."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, JSONType, UTCDateTime
@@ -86,3 +97,18 @@ class SendSlot(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_at: Mapped[float] = mapped_column(Float)
+
+
+class SavedAudience(Base):
+    """A shop's named audience (a saved filter); broadcasts using it read it when sending starts."""
+
+    __tablename__ = "notifications_saved_audience"
+    __table_args__ = (UniqueConstraint("shop_id", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    audience: Mapped[dict[str, Any]] = mapped_column(JSONType)  # any kind but "saved"
+    created_by: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

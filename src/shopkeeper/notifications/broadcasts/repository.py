@@ -1,4 +1,5 @@
-"""All SQL of broadcasts: the broadcast rows, the recipient snapshot, claims with a lease."""
+"""All SQL of broadcasts: the broadcast rows, the recipient snapshot, claims with a lease,
+saved audiences."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.notifications.broadcasts.models import Broadcast, BroadcastRecipient
+from shopkeeper.notifications.broadcasts.models import (
+    Broadcast,
+    BroadcastRecipient,
+    SavedAudience,
+)
 from shopkeeper.notifications.models import NotificationMessage
 
 R = BroadcastRecipient
@@ -89,6 +94,56 @@ class BroadcastRepository:
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
+
+
+class SavedAudienceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: SavedAudience) -> SavedAudience:
+        self.session.add(row)
+        return row
+
+    async def get(
+        self, shop_id: uuid.UUID, audience_id: uuid.UUID, *, lock: bool = False
+    ) -> SavedAudience | None:
+        query = select(SavedAudience).where(
+            SavedAudience.shop_id == shop_id, SavedAudience.id == audience_id
+        )
+        if lock:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def named(self, shop_id: uuid.UUID, name: str) -> SavedAudience | None:
+        query = select(SavedAudience).where(
+            SavedAudience.shop_id == shop_id, SavedAudience.name == name
+        )
+        return await self.session.scalar(query)
+
+    async def all(self, shop_id: uuid.UUID) -> list[SavedAudience]:
+        query = (
+            select(SavedAudience)
+            .where(SavedAudience.shop_id == shop_id)
+            .order_by(SavedAudience.name, SavedAudience.id)
+        )
+        return list(await self.session.scalars(query))
+
+    async def users(self, shop_id: uuid.UUID, audience_id: uuid.UUID) -> list[Broadcast]:
+        """Broadcasts not yet started (draft, scheduled) whose audience is this one."""
+        query = (
+            select(Broadcast)
+            .where(
+                Broadcast.shop_id == shop_id,
+                Broadcast.status.in_(("draft", "scheduled")),
+                Broadcast.audience["kind"].as_string() == "saved",
+                Broadcast.audience["audience_id"].as_string() == str(audience_id),
+            )
+            .order_by(Broadcast.created_at, Broadcast.id)
+        )
+        return list(await self.session.scalars(query))
+
+    async def delete(self, row: SavedAudience) -> None:
+        await self.session.delete(row)
 
 
 class RecipientRepository:

@@ -1,17 +1,17 @@
-"""HTTP: a shop's broadcasts — drafts, audience size, send or schedule, test, pause, resume,
-cancel, live progress. Reading needs notifications.read, drafts notifications.write, sending
-and stopping broadcasts.send."""
+"""HTTP: a shop's broadcasts — drafts, audience size, saved audiences, send or schedule, test,
+pause, resume, cancel, live progress. Reading needs notifications.read, drafts and saved
+audiences notifications.write, sending and stopping broadcasts.send."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.kit.pagination import Page, PageParams
-from shopkeeper.notifications.broadcasts import actions, service
+from shopkeeper.notifications.broadcasts import actions, saved, service
 from shopkeeper.notifications.broadcasts.ports import channel_for
 from shopkeeper.notifications.broadcasts.schemas import (
     AudienceQuery,
@@ -19,6 +19,9 @@ from shopkeeper.notifications.broadcasts.schemas import (
     BroadcastCreate,
     BroadcastRead,
     BroadcastUpdate,
+    SavedAudienceCreate,
+    SavedAudienceRead,
+    SavedAudienceUpdate,
     SendRequest,
     TestRequest,
     TestSent,
@@ -69,6 +72,55 @@ async def audience_size(
     return await service.audience_size(
         session, channel_for(container), shop_id=access.shop.id, query=query, now=clock.now()
     )
+
+
+@router.post("/audiences", status_code=201)
+async def create_audience(
+    data: SavedAudienceCreate, session: SessionDep, clock: ClockDep, access: Writer
+) -> SavedAudienceRead:
+    """A named audience (any kind but `saved`); use it as `{"kind": "saved", "audience_id"}`."""
+    return await saved.create_saved_audience(
+        session, shop_id=access.shop.id, data=data, actor=access.actor, now=clock.now()
+    )
+
+
+@router.get("/audiences")
+async def audiences(session: SessionDep, access: Reader) -> list[SavedAudienceRead]:
+    return await saved.list_saved_audiences(session, shop_id=access.shop.id)
+
+
+@router.get("/audiences/{audience_id}")
+async def audience(
+    audience_id: uuid.UUID, session: SessionDep, access: Reader
+) -> SavedAudienceRead:
+    return await saved.get_saved_audience(session, shop_id=access.shop.id, audience_id=audience_id)
+
+
+@router.patch("/audiences/{audience_id}")
+async def edit_audience(
+    audience_id: uuid.UUID,
+    data: SavedAudienceUpdate,
+    session: SessionDep,
+    clock: ClockDep,
+    access: Writer,
+) -> SavedAudienceRead:
+    """Broadcasts using it that have not started yet will go to the new definition."""
+    return await saved.update_saved_audience(
+        session, shop_id=access.shop.id, audience_id=audience_id, data=data,
+        actor=access.actor, now=clock.now(),
+    )  # fmt: skip
+
+
+@router.delete("/audiences/{audience_id}", status_code=204)
+async def delete_audience(
+    audience_id: uuid.UUID, session: SessionDep, clock: ClockDep, access: Writer
+) -> Response:
+    """409 naming the broadcasts while a draft or scheduled one uses it."""
+    await saved.delete_saved_audience(
+        session, shop_id=access.shop.id, audience_id=audience_id, actor=access.actor,
+        now=clock.now(),
+    )  # fmt: skip
+    return Response(status_code=204)
 
 
 @router.get("/{broadcast_id}")

@@ -1,4 +1,4 @@
-"""Schemas of broadcasts: the audience kinds, create/update/read, progress."""
+"""Schemas of broadcasts: the audience kinds, saved audiences, create/update/read, progress."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from shopkeeper import identity
 from shopkeeper.notifications.broadcasts.formatting import html_problem
 
 TEXT_MAX = 4096  # Telegram's limit for a message
@@ -37,9 +38,31 @@ class NeverPaid(BaseModel):
     kind: Literal["never_paid"] = "never_paid"
 
 
-Audience = Annotated[
-    AllCustomers | PlanSubscribers | ExpiredWithin | NeverPaid, Field(discriminator="kind")
-]
+class TaggedCustomers(BaseModel):
+    """Customers with any (or all) of the tags staff put on customers (identity's tags)."""
+
+    kind: Literal["tagged"] = "tagged"
+    tags: list[str] = Field(min_length=1, max_length=20)
+    match: Literal["any", "all"] = "any"
+
+    @field_validator("tags")
+    @classmethod
+    def _normalised(cls, value: list[str]) -> list[str]:
+        try:
+            return list(dict.fromkeys(identity.normalise_tag(tag) for tag in value))
+        except identity.InvalidTag as exc:
+            raise ValueError(exc.detail) from None
+
+
+class SavedAudienceRef(BaseModel):
+    """The shop's saved audience, as it is defined at the moment sending starts."""
+
+    kind: Literal["saved"] = "saved"
+    audience_id: uuid.UUID
+
+
+Definition = AllCustomers | PlanSubscribers | ExpiredWithin | NeverPaid | TaggedCustomers
+Audience = Annotated[Definition | SavedAudienceRef, Field(discriminator="kind")]
 
 
 class LinkButton(BaseModel):
@@ -136,3 +159,40 @@ class TestSent(BaseModel):
     outcome: str
     message_id: int | None
     error: str
+
+
+class _SavedAudienceBody(BaseModel):
+    @field_validator("audience", check_fields=False)
+    @classmethod
+    def _not_saved(cls, value: Definition | SavedAudienceRef | None) -> Definition | None:
+        if isinstance(value, SavedAudienceRef):
+            raise ValueError("a saved audience cannot refer to another saved audience")
+        return value
+
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _stripped(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the name is blank")
+        return value.strip() if value is not None else None
+
+
+class SavedAudienceCreate(_SavedAudienceBody):
+    name: str = Field(min_length=1, max_length=100)
+    audience: Audience
+
+
+class SavedAudienceUpdate(_SavedAudienceBody):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    audience: Audience | None = None
+
+
+class SavedAudienceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    audience: dict[str, object]
+    created_by: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime

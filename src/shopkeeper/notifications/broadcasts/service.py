@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import audit
 from shopkeeper.kit.pagination import Page
-from shopkeeper.notifications.broadcasts import audiences
+from shopkeeper.notifications.broadcasts import audiences, saved
 from shopkeeper.notifications.broadcasts.errors import (
     BotNotChosen,
     BroadcastInvalid,
@@ -102,6 +102,7 @@ async def create_broadcast(
     """A draft; nothing is sent until `send_broadcast`."""
     image = str(data.image_url) if data.image_url else None
     _check_caption(data.text, image)
+    await saved.check_reference(session, shop_id=shop_id, audience=data.audience)
     row = BroadcastRepository(session).add(
         Broadcast(
             shop_id=shop_id, bot_id=data.bot_id, channel="telegram", text=data.text,
@@ -132,6 +133,7 @@ async def update_broadcast(
     if "buttons" in given:
         row.buttons = [{"text": b.text, "url": str(b.url)} for b in data.buttons or []]
     if "audience" in given and data.audience is not None:
+        await saved.check_reference(session, shop_id=shop_id, audience=data.audience)
         row.audience = data.audience.model_dump(mode="json")
     if "bot_id" in given:
         row.bot_id = data.bot_id

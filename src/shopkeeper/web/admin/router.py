@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopkeeper.web.admin import auth, pages, playground, premium
+from shopkeeper.web.admin import (
+    auth,
+    broadcast_actions,
+    broadcasts,
+    pages,
+    playground,
+    premium,
+)
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
+router.include_router(broadcasts.router)
+router.include_router(broadcast_actions.router)
