@@ -17,6 +17,8 @@ from shopkeeper.bootstrap import Container
 from shopkeeper.bots import telegram
 from shopkeeper.db import unit_of_work
 from shopkeeper.notifications.broadcasts import BroadcastEngine, get_broadcast
+from shopkeeper.notifications.broadcasts.saved import create_saved_audience
+from shopkeeper.notifications.broadcasts.schemas import SavedAudienceCreate
 from shopkeeper.settings import Settings
 from shopkeeper.shops.models import RolePermission
 from tests.builders.subscriptions import create_plan
@@ -139,6 +141,47 @@ async def test_a_draft_is_composed_listed_newest_first_and_edited(
     actions = [e.action for e in entries.items]
     assert actions.count("notifications.broadcast_created") == 2
     assert "notifications.broadcast_updated" in actions
+
+
+async def test_tagged_and_saved_audiences_are_offered_and_summarised(
+    client: AsyncClient, container: Container, north: shops.ShopRead
+) -> None:
+    await sign_in(client, OWNER)
+    async with unit_of_work(container.sessions) as session:
+        saved = await create_saved_audience(
+            session, shop_id=north.id, actor=audit.Actor.system("test"), now=container.clock.now(),
+            data=SavedAudienceCreate.model_validate(
+                {"name": "Lapsed VIPs", "audience": {"kind": "tagged", "tags": ["vip"]}}
+            ),
+        )  # fmt: skip
+    form = await client.get(base("/new"))
+    assert 'value="tagged"' in form.text and f'value="{saved.id}"' in form.text
+    assert "Lapsed VIPs" in form.text
+
+    tagged = id_of(
+        await compose(
+            client, "north", text="For tags", audience_kind="tagged",
+            **{"tagged.tags": " vip, Gold ", "tagged.match": "all"},
+        )
+    )  # fmt: skip
+    chosen = id_of(
+        await compose(
+            client, "north", text="For the saved one", audience_kind="saved",
+            **{"saved.audience_id": str(saved.id)},
+        )
+    )  # fmt: skip
+    listing = await client.get(base())
+    assert "Customers with all of the tags: vip, gold" in listing.text
+    assert "Saved audience: Lapsed VIPs" in listing.text
+    async with container.readers() as session:
+        stored = await get_broadcast(
+            session, shop_id=north.id, broadcast_id=uuid.UUID(tagged), now=container.clock.now()
+        )
+        other = await get_broadcast(
+            session, shop_id=north.id, broadcast_id=uuid.UUID(chosen), now=container.clock.now()
+        )
+    assert stored.audience == {"kind": "tagged", "tags": ["vip", "gold"], "match": "all"}
+    assert other.audience == {"kind": "saved", "audience_id": str(saved.id)}
 
 
 async def test_the_services_errors_show_beside_their_fields_and_nothing_is_saved(

@@ -2,10 +2,8 @@
 `Audience` union (notifications.broadcasts.schemas), with its inputs and how a list names it.
 
 A new kind is one more entry in `OPTIONS`; the form, its parsing and the list's summary follow
-from it. E.g. customers tagged "vip" or "beta":
-`AudienceOption("tagged", lambda _: _("Customers with tags"), _tagged, (AudienceInput("tags",
-"text", lambda _: _("Tags, comma-separated"), parse=split_list, show=", ".join),))`; a kind
-choosing among the shop's records gives its input a `choices` loader (see `_plans`).
+from it (see "tagged": a text input parsed into a list); a kind choosing among the shop's
+records gives its input a `choices` loader (see `_plans`, `_saved`).
 """
 
 from __future__ import annotations
@@ -18,17 +16,19 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 Gettext = Callable[..., str]
-PlanName = Callable[[Any], str]  # a plan's id (as stored) -> its name, or a stand-in
+PlanName = Callable[[Any], str]  # a plan's or saved audience's id -> its name, or a stand-in
 
 
 @dataclass(frozen=True)
 class Source:
-    """What a `choices` loader may read: the request's session, the shop, the plans' names."""
+    """What a `choices` loader may read: the request's session, the shop, the names of its plans
+    and saved audiences."""
 
     session: AsyncSession
     container: Any
     shop_id: uuid.UUID
     plans: Mapping[str, str]
+    saved: Mapping[str, str]
 
 
 Choices = Callable[[Gettext, Source], Awaitable[list[tuple[str, str]]]]
@@ -78,6 +78,21 @@ async def _plans(_: Gettext, source: Source) -> list[tuple[str, str]]:
     return sorted(source.plans.items(), key=lambda item: item[1].lower())
 
 
+async def _saved(_: Gettext, source: Source) -> list[tuple[str, str]]:
+    return sorted(source.saved.items(), key=lambda item: item[1].lower())
+
+
+def _tagged(_: Gettext, audience: Mapping[str, Any], plan: PlanName) -> str:
+    tags = ", ".join(str(tag) for tag in audience.get("tags") or ())
+    if audience.get("match") == "all":
+        return _("Customers with all of the tags: %(tags)s", tags=tags)
+    return _("Customers with any of the tags: %(tags)s", tags=tags)
+
+
+async def _matches(_: Gettext, source: Source) -> list[tuple[str, str]]:
+    return [("any", _("Any of the tags")), ("all", _("All of the tags"))]
+
+
 def _expired(_: Gettext, audience: Mapping[str, Any], plan: PlanName) -> str:
     days = audience.get("days")
     if audience.get("product_id"):
@@ -118,6 +133,27 @@ OPTIONS: tuple[AudienceOption, ...] = (
         "never_paid",
         lambda _: _("People who never paid"),
         lambda _, a, plan: _("People who never paid"),
+    ),
+    AudienceOption(
+        "tagged",
+        lambda _: _("Customers with tags"),
+        _tagged,
+        (
+            AudienceInput(
+                "tags",
+                "text",
+                lambda _: _("Tags, comma-separated"),
+                parse=split_list,
+                show=lambda tags: ", ".join(tags),
+            ),
+            AudienceInput("match", "choice", lambda _: _("Match"), default="any", choices=_matches),
+        ),
+    ),
+    AudienceOption(
+        "saved",
+        lambda _: _("A saved audience"),
+        lambda _, a, plan: _("Saved audience: %(name)s", name=plan(a.get("audience_id"))),
+        (AudienceInput("audience_id", "choice", lambda _: _("Saved audience"), choices=_saved),),
     ),
 )
 BY_KIND = {option.kind: option for option in OPTIONS}

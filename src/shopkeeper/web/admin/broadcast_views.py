@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import catalog
 from shopkeeper.bots import telegram
+from shopkeeper.notifications import broadcasts
 from shopkeeper.notifications.broadcasts.schemas import BroadcastRead
 
 OPEN = ("scheduled", "sending", "paused")  # the states whose figures may still move
@@ -85,13 +86,17 @@ def excerpt(text: str, limit: int = 110) -> str:
 
 @dataclass(frozen=True)
 class Names:
-    """The shop's plans and live bots, for the form's choices and the pages' labels."""
+    """The shop's plans, saved audiences and live bots, for the form's choices and the pages'
+    labels."""
 
     plans: dict[str, str]
     bots: list[telegram.BotRead]
+    saved: dict[str, str]
 
-    def plan(self, product_id: Any, fallback: str = "?") -> str:
-        return self.plans.get(str(product_id), fallback)
+    def plan(self, record_id: Any, fallback: str = "?") -> str:
+        """The name of a plan or saved audience by id (ids are unique across tables)."""
+        key = str(record_id)
+        return self.plans.get(key) or self.saved.get(key) or fallback
 
     def bot(self, bot_id: uuid.UUID | None) -> str:
         for bot in self.bots:
@@ -105,4 +110,9 @@ async def names(session: AsyncSession, container: Any, shop_id: uuid.UUID) -> Na
         session, shop_id=shop_id, filters=catalog.ProductFilter(kind="plan"), limit=PLAN_LIMIT
     )
     bots = await telegram.list_bots(container, shop_id=shop_id)
-    return Names(plans={str(p.id): p.name for p in plans.items}, bots=bots)
+    saved = await broadcasts.list_saved_audiences(session, shop_id=shop_id)
+    return Names(
+        plans={str(p.id): p.name for p in plans.items},
+        bots=bots,
+        saved={str(a.id): a.name for a in saved},
+    )

@@ -126,7 +126,9 @@ async def _form_page(
 ) -> Response:
     shop_id = shell.shop_access.shop.id
     known = await views.names(session, container, shop_id)
-    source = Source(session=session, container=container, shop_id=shop_id, plans=known.plans)
+    source = Source(
+        session=session, container=container, shop_id=shop_id, plans=known.plans, saved=known.saved
+    )
     options = await form_options(gettext_for(request), source)
     bot_id = form.values["bot_id"]
     bot = known.bot(uuid.UUID(bot_id)) if _is_uuid(bot_id) else ""
