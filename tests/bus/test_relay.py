@@ -56,6 +56,30 @@ async def test_event_of_a_rolled_back_transaction_is_never_delivered(
     assert await count(bus, "thing.seen", kept) == 1
 
 
+async def test_events_of_a_rolled_back_savepoint_are_dropped_the_rest_kept_in_order(
+    bus: Container, registry: Registry
+) -> None:
+    first, undone, inner, released, last = (uuid.uuid4() for _ in range(5))
+    async with unit_of_work(bus.sessions) as session:
+        publish(session, ThingHappened(thing_id=first))
+        with pytest.raises(RuntimeError):
+            async with session.begin_nested():
+                publish(session, ThingHappened(thing_id=undone))
+                async with session.begin_nested():  # released into the one rolled back
+                    publish(session, ThingHappened(thing_id=inner))
+                raise RuntimeError("this part is undone")
+        async with session.begin_nested():
+            publish(session, ThingHappened(thing_id=released))
+        publish(session, ThingHappened(thing_id=last))
+
+    assert await drain(bus, registry) == 3
+    for thing, seen in ((first, 1), (undone, 0), (inner, 0), (released, 1), (last, 1)):
+        assert await count(bus, "thing.seen", thing) == seen
+    async with bus.sessions() as session:
+        payloads = await session.scalars(select(OutboxEvent.payload).order_by(OutboxEvent.position))
+        assert [p["thing_id"] for p in payloads] == [str(first), str(released), str(last)]
+
+
 async def test_event_delivered_twice_has_one_effect(bus: Container, registry: Registry) -> None:
     thing = uuid.uuid4()
     await publish_one(bus, ThingHappened(thing_id=thing))

@@ -100,6 +100,21 @@ async def test_concurrent_redeliveries_have_exactly_one_effect(case: SandboxCase
     assert names.count("payments.payment_succeeded.v1") == names.count("orders.order_paid.v1") == 1
 
 
+async def test_concurrent_success_events_of_one_payment_pay_the_order_once(case: SandboxCase):
+    hooks = [case.hook("payment.succeeded") for _ in range(4)]  # four event ids, one fact
+
+    responses = await asyncio.gather(*[case.send(hook) for hook in hooks])
+
+    assert [r.status_code for r in responses] == [200] * 4
+    assert sorted(r.json()["status"] for r in responses) == ["ignored"] * 3 + ["processed"]
+    assert (await _count(case, LedgerEntry), await _count(case, WebhookEvent)) == (1, 4)
+    paid = await case.order_now()
+    assert (paid.state, paid.amount_paid, str(paid.payment_id)) == ("paid", 1500, case.payment_id)
+    names = await _event_names(case)
+    assert names.count("payments.payment_succeeded.v1") == names.count("orders.order_paid.v1") == 1
+    await assert_ledger_balanced(case.container, shop=case.shop)
+
+
 async def test_a_second_success_event_for_the_same_payment_books_nothing_more(case: SandboxCase):
     first = await case.post("payment.succeeded")  # two event ids, the same fact
     second = await case.post("payment.succeeded")

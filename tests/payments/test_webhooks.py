@@ -1,11 +1,20 @@
-"""The webhook endpoint around any provider: money an order cannot take, tenancy, bad input."""
+"""The webhook endpoint around any provider: money an order cannot take, tenancy, bad input,
+a failure while applying a webhook, a forged copy claiming a genuine event's id."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+from typing import Any
 
+import pytest
+from sqlalchemy import func, select
+
+from shopkeeper import orders
+from shopkeeper.bus.models import OutboxEvent
+from shopkeeper.db import unit_of_work
+from shopkeeper.payments.models import LedgerEntry, WebhookEvent
 from tests.builders.payments import (
     SandboxCase,
     assert_ledger_balanced,
@@ -104,3 +113,81 @@ async def test_an_oversized_body_is_refused_before_it_is_stored(case: SandboxCas
     assert response.status_code == 413 and response.json()["error"] == "WebhookTooLarge"
     async with unit_of_work(case.container.sessions) as session:
         assert await session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+
+async def _stored(case: SandboxCase, body: bytes) -> WebhookEvent:
+    """The stored row of the webhook whose body is `body` (by the event id it names)."""
+    async with unit_of_work(case.container.sessions) as session:
+        row = await session.scalar(
+            select(WebhookEvent).where(WebhookEvent.provider_event_id == json.loads(body)["id"])
+        )
+    assert row is not None
+    return row
+
+
+async def _count(case: SandboxCase, model: type) -> int:
+    async with unit_of_work(case.container.sessions) as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_failure_while_applying_keeps_the_verified_webhook_for_redelivery(
+    case: SandboxCase, monkeypatch: pytest.MonkeyPatch
+):
+    hook = case.hook("payment.succeeded")
+    events_before = await _count(case, OutboxEvent)
+
+    async def unreachable(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("orders are not reachable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(orders, "mark_paid", unreachable)
+        failed = await case.send(hook)
+
+    assert failed.status_code == 503 and failed.json()["error"] == "WebhookProcessingFailed"
+    row = await _stored(case, hook[0])
+    assert (row.status, row.verified, row.body, row.processed_at) == ("failed", True, hook[0], None)
+    assert row.error == "RuntimeError: orders are not reachable"
+    assert (await case.payment_now())["status"] == "pending"
+    assert (await case.order_now()).state == "pending"
+    assert (await _count(case, LedgerEntry), await _count(case, OutboxEvent)) == (0, events_before)
+
+    again = await case.send(hook)  # the provider delivers it again
+
+    assert again.status_code == 200 and again.json() == {"status": "processed", "duplicate": False}
+    assert (await case.order_now()).state == "paid"
+    row = await _stored(case, hook[0])
+    assert (row.status, row.error, str(row.payment_id)) == ("processed", None, case.payment_id)
+    assert await _count(case, WebhookEvent) == 1
+
+
+async def test_a_forged_copy_claiming_the_event_id_does_not_block_the_genuine_one(
+    case: SandboxCase,
+):
+    body, headers = case.hook("payment.succeeded")
+    t = int(case.clock.now().timestamp())
+    forged = await case.send((body, {**headers, "Sandbox-Signature": f"t={t},v1={'0' * 64}"}))
+    assert forged.status_code == 401
+    assert (await _stored(case, body)).status == "rejected"
+
+    genuine = await case.send((body, headers))
+
+    assert genuine.json() == {"status": "processed", "duplicate": False}
+    row = await _stored(case, body)
+    assert (row.status, row.verified, row.error) == ("processed", True, None)
+    assert (await case.order_now()).state == "paid"
+
+
+async def test_each_stored_webhook_says_how_it_ended(case: SandboxCase):
+    early_refund = case.hook("refund.succeeded", amount=500, refund_id="sbx_re_1")
+    first, second = case.hook("payment.succeeded"), case.hook("payment.succeeded")
+
+    assert (await case.send(early_refund)).json()["status"] == "parked"
+    parked = await _stored(case, early_refund[0])
+    assert (parked.status, parked.processed_at) == ("parked", None)
+    for hook in (first, second):
+        assert (await case.send(hook)).status_code == 200
+
+    ended = [await _stored(case, hook[0]) for hook in (early_refund, first, second)]
+    assert [row.status for row in ended] == ["processed", "processed", "ignored"]
+    assert all(str(row.payment_id) == case.payment_id for row in ended)
+    assert all(row.processed_at is not None for row in ended)

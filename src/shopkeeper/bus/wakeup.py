@@ -1,9 +1,10 @@
 """Wake relays right after a commit that published events: in this process, and on PostgreSQL
 in every process (LISTEN/NOTIFY); polling covers whatever a wake-up misses.
 
-On PostgreSQL a publishing transaction also runs `pg_notify(CHANNEL)`: the server delivers it
-to every listening connection only if, and once, the transaction commits, so a relay in another
-process reads the new outbox rows right away. A notification carries nothing the relay trusts:
+On PostgreSQL the statement that writes a transaction's outbox rows also runs
+`pg_notify(CHANNEL)` (see `bus.publisher`): the server delivers it to every listening
+connection only if, and once, the transaction commits, so a relay in another process reads the
+new outbox rows right away. A notification carries nothing the relay trusts:
 it only ends a sleep, and the relay reads the outbox as it would after polling.
 """
 
@@ -16,13 +17,15 @@ from contextlib import suppress
 from typing import Any
 
 import structlog
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 log = structlog.get_logger(__name__)
 
 CHANNEL = "shopkeeper_outbox"
+# Session.info key: outbox rows this transaction wrote (set by bus.publisher before commit).
+PUBLISHED = "published_events"
 # How often an idle listening connection is checked (a dead one is replaced; polling meanwhile).
 LISTEN_CHECK_SECONDS = 30.0
 LISTEN_PAUSE_MAX_SECONDS = 30.0
@@ -108,19 +111,15 @@ async def _listen_once(engine: AsyncEngine, wakeup: Wakeup) -> None:
                 await connection.invalidate()  # its LISTEN must not go back to the pool
 
 
-@event.listens_for(Session, "before_commit")
-def _signal_other_processes(session: Session) -> None:
-    if session.info.get("published_events") and session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_notify(CHANNEL, "")))
-
-
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop("published_events", 0):
+    if session.in_nested_transaction():  # a savepoint released: nothing is visible yet
+        return
+    if session.info.pop(PUBLISHED, 0):
         notify()
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous: Any) -> None:
     if not previous.nested:  # a savepoint's rollback leaves the outer transaction's events
-        session.info.pop("published_events", None)
+        session.info.pop(PUBLISHED, None)

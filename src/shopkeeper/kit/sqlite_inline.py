@@ -105,6 +105,11 @@ class InlineConnection:
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
         return await self.cursor().execute(sql, parameters)
 
+    def begin(self, statement: str) -> None:
+        """BEGIN (a snapshot) or BEGIN IMMEDIATE (the write lock) straight on sqlite3: the
+        engine's `begin` event issues it, so nothing of SQLAlchemy's statement path is needed."""
+        self._conn.execute(statement)
+
     async def commit(self) -> None:
         self._conn.commit()
 

@@ -6,16 +6,50 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Table, Uuid, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shopkeeper.orders.models import IdempotencyKey, Order, OrderLine, OrderRefund, OrderSequence
 from shopkeeper.orders.schemas import OrderState
+
+# Built once (each paid order runs them): pending → paid in one statement that also takes
+# the row lock, so two payments of one order are decided one after the other. Ids compared
+# with foreign-key columns are typed explicitly: such a column has no type of its own until
+# the table it refers to is imported, maybe after this module.
+_ORDERS = cast(Table, Order.__table__)
+_PAY_PENDING = (
+    select(Order)
+    .from_statement(
+        update(_ORDERS)
+        .where(
+            _ORDERS.c.shop_id == bindparam("p_shop_id", type_=Uuid()),
+            _ORDERS.c.id == bindparam("p_order_id"),
+            _ORDERS.c.state == OrderState.PENDING.value,
+            _ORDERS.c.total_amount == bindparam("p_amount"),
+        )
+        .values(
+            state=OrderState.PAID.value,
+            payment_id=bindparam("p_payment_id", type_=_ORDERS.c.payment_id.type),
+            paid_amount=bindparam("p_amount", type_=_ORDERS.c.paid_amount.type),
+            paid_at=bindparam("p_now", type_=_ORDERS.c.paid_at.type),
+            updated_at=bindparam("p_now", type_=_ORDERS.c.updated_at.type),
+            expires_at=None,
+        )
+        .returning(*_ORDERS.c)
+    )
+    .execution_options(populate_existing=True)
+)
+_LINES = (
+    select(OrderLine)
+    .where(OrderLine.order_id == bindparam("order_id", type_=Uuid()))
+    .order_by(OrderLine.position)
+)
 
 REVENUE_STATES = (
     OrderState.PAID.value,
@@ -43,6 +77,20 @@ class OrderRepository:
         if for_update:
             query = query.with_for_update(of=Order).execution_options(populate_existing=True)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def pay_pending(
+        self, shop_id: uuid.UUID, order_id: uuid.UUID, *, payment_id: uuid.UUID, amount: int,
+        now: datetime,
+    ) -> Order | None:  # fmt: skip
+        """The order, now paid, if it was pending with exactly `amount` due; else None and
+        nothing written. Its lines are loaded too."""
+        params = {"p_shop_id": shop_id, "p_order_id": order_id, "p_amount": amount,
+                  "p_payment_id": payment_id, "p_now": now}  # fmt: skip
+        order = await self.session.scalar(_PAY_PENDING, params)
+        if order is not None:
+            lines = await self.session.scalars(_LINES, {"order_id": order.id})
+            set_committed_value(order, "lines", list(lines))
+        return order
 
     async def page(
         self,

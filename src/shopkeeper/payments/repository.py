@@ -5,22 +5,61 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Table, Uuid, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.payments.models import GatewayAccount, LedgerEntry, Payment, Refund, WebhookEvent
 
 # Built once: each inbound webhook runs these (building costs about as much as running).
+# A shop id is typed explicitly: a foreign-key column has no type of its own until the table
+# it refers to is imported, which may happen after this module.
 _ACCOUNT = select(GatewayAccount).where(
-    GatewayAccount.shop_id == bindparam("shop_id"), GatewayAccount.provider == bindparam("provider")
+    GatewayAccount.shop_id == bindparam("shop_id", type_=Uuid()),
+    GatewayAccount.provider == bindparam("provider"),
+)
+_BOOK = insert(cast(Table, LedgerEntry.__table__))
+_PAYMENT = select(Payment).where(
+    Payment.id == bindparam("payment_id"), Payment.shop_id == bindparam("shop_id", type_=Uuid())
+)
+_PAYMENT_LOCKED = _PAYMENT.with_for_update()
+_WEBHOOKS = cast(Table, WebhookEvent.__table__)
+_WEBHOOK_ID_BY_EVENT = select(WebhookEvent.id).where(
+    WebhookEvent.shop_id == bindparam("shop_id", type_=Uuid()),
+    WebhookEvent.provider == bindparam("provider"),
+    WebhookEvent.provider_event_id == bindparam("event_id"),
+)
+_CLAIM_PROCESSING = (
+    update(_WEBHOOKS)
+    .where(
+        _WEBHOOKS.c.id == bindparam("webhook_id"),
+        _WEBHOOKS.c.status.not_in(bindparam("done", expanding=True)),
+    )
+    .values(status="processing")
+    .returning(_WEBHOOKS.c.id)
+)
+# The SET clause is the keys given with each execution.
+_UPDATE_WEBHOOK = update(_WEBHOOKS).where(_WEBHOOKS.c.id == bindparam("webhook_id"))
+_PARKED = (
+    select(WebhookEvent)
+    .where(
+        WebhookEvent.shop_id == bindparam("shop_id", type_=Uuid()),
+        WebhookEvent.provider == bindparam("provider"),
+        WebhookEvent.status == "parked",
+        or_(
+            WebhookEvent.payment_id == bindparam("payment_id"),
+            WebhookEvent.subject_ref.in_(bindparam("refs", expanding=True)),
+        ),
+    )
+    .order_by(WebhookEvent.received_at, WebhookEvent.id)
+    .with_for_update()
 )
 _CLAIM_WEBHOOK = {
-    name: module.insert(WebhookEvent)
+    name: module.insert(_WEBHOOKS)
     .on_conflict_do_nothing(index_elements=["shop_id", "provider", "provider_event_id"])
-    .returning(WebhookEvent.id)
+    .returning(_WEBHOOKS.c.id)
     for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
@@ -48,9 +87,10 @@ class PaymentsRepository:
         self, shop_id: uuid.UUID | None, payment_id: uuid.UUID, *, lock: bool = False
     ) -> Payment | None:
         """A payment by our id (`shop_id` None: any shop — the public pay page)."""
-        query = select(Payment).where(Payment.id == payment_id)
         if shop_id is not None:
-            query = query.where(Payment.shop_id == shop_id)
+            params = {"payment_id": payment_id, "shop_id": shop_id}
+            return await self.session.scalar(_PAYMENT_LOCKED if lock else _PAYMENT, params)
+        query = select(Payment).where(Payment.id == payment_id)
         return await self.session.scalar(query.with_for_update() if lock else query)
 
     async def payment_by_refs(
@@ -152,6 +192,10 @@ class PaymentsRepository:
         return list(rows)
 
     # -- ledger ----------------------------------------------------------------------------
+    async def book(self, **values: Any) -> None:
+        """Insert one ledger entry now."""
+        await self.session.execute(_BOOK, values)
+
     async def ledger(self, shop_id: uuid.UUID, order_id: uuid.UUID) -> list[LedgerEntry]:
         rows = await self.session.scalars(
             select(LedgerEntry)
@@ -166,16 +210,11 @@ class PaymentsRepository:
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
         return await self.session.scalar(_CLAIM_WEBHOOK[dialect], values)
 
-    async def webhook_by_event_id(
+    async def webhook_id_by_event_id(
         self, shop_id: uuid.UUID, provider: str, event_id: str
-    ) -> WebhookEvent | None:
-        return await self.session.scalar(
-            select(WebhookEvent).where(
-                WebhookEvent.shop_id == shop_id,
-                WebhookEvent.provider == provider,
-                WebhookEvent.provider_event_id == event_id,
-            )
-        )
+    ) -> uuid.UUID | None:
+        params = {"shop_id": shop_id, "provider": provider, "event_id": event_id}
+        return await self.session.scalar(_WEBHOOK_ID_BY_EVENT, params)
 
     async def webhook(self, webhook_id: uuid.UUID, *, lock: bool = False) -> WebhookEvent | None:
         query = select(WebhookEvent).where(WebhookEvent.id == webhook_id)
@@ -183,44 +222,29 @@ class PaymentsRepository:
 
     async def claim_processing(self, webhook_id: uuid.UUID, *, done: Collection[str]) -> bool:
         """Take the row for processing (its row lock until commit) unless already finished."""
-        claimed = await self.session.scalar(
-            update(WebhookEvent)
-            .where(WebhookEvent.id == webhook_id, WebhookEvent.status.not_in(done))
-            .values(status="processing")
-            .returning(WebhookEvent.id)
-        )
-        return claimed is not None
+        params = {"webhook_id": webhook_id, "done": list(done)}
+        return await self.session.scalar(_CLAIM_PROCESSING, params) is not None
 
     async def mark_webhook(
         self, webhook_id: uuid.UUID, *, only_unverified: bool = False,
         unless_status: Collection[str] = (), **values: Any,
     ) -> None:  # fmt: skip
-        """Update the row, but never a verified one (`only_unverified`) or a finished one."""
-        statement = update(WebhookEvent).where(WebhookEvent.id == webhook_id).values(**values)
+        """Update the row, but never a verified one (`only_unverified`) or a finished one.
+
+        A Core statement: WebhookEvent objects loaded in the session are not refreshed."""
+        statement = _UPDATE_WEBHOOK
         if only_unverified:
-            statement = statement.where(WebhookEvent.verified.is_(False))
+            statement = statement.where(_WEBHOOKS.c.verified.is_(False))
         if unless_status:
-            statement = statement.where(WebhookEvent.status.not_in(unless_status))
-        await self.session.execute(statement)
+            statement = statement.where(_WEBHOOKS.c.status.not_in(unless_status))
+        await self.session.execute(statement, {"webhook_id": webhook_id, **values})
 
     async def parked_webhooks(
         self, shop_id: uuid.UUID, provider: str, payment_id: uuid.UUID, refs: Sequence[str]
     ) -> list[WebhookEvent]:
-        match = WebhookEvent.payment_id == payment_id
-        if refs:
-            match = or_(match, WebhookEvent.subject_ref.in_(refs))
-        rows = await self.session.scalars(
-            select(WebhookEvent)
-            .where(
-                WebhookEvent.shop_id == shop_id,
-                WebhookEvent.provider == provider,
-                WebhookEvent.status == "parked",
-                match,
-            )
-            .order_by(WebhookEvent.received_at, WebhookEvent.id)
-            .with_for_update()
-        )
-        return list(rows)
+        params = {"shop_id": shop_id, "provider": provider, "payment_id": payment_id,
+                  "refs": list(refs)}  # fmt: skip
+        return list(await self.session.scalars(_PARKED, params))
 
     async def parked_before(self, before: datetime, limit: int) -> list[WebhookEvent]:
         rows = await self.session.scalars(

@@ -53,23 +53,23 @@ async def mark_paid(
 
     Money for an order that cannot take it (cancelled, expired, paid by another payment)
     raises OrderNotPayable: the caller keeps the money on record and refunds or flags it.
+    Either the order is paid by one `UPDATE … WHERE state = 'pending' … RETURNING` (which
+    takes the row lock) or the call raises having written nothing, so a caller needs no
+    savepoint to survive a refusal.
     """
-    order = await _locked(session, shop_id, order_id)
+    repo = OrderRepository(session)
+    paid = await repo.pay_pending(shop_id, order_id, payment_id=payment_id, amount=amount, now=now)
+    if paid is not None:
+        bus.publish(session, _paid(paid, payment_id), now=now)
+        return to_read(paid)
+    order = await _locked(session, shop_id, order_id)  # not paid now: why, under the row lock
     if order.payment_id == payment_id:
         return to_read(order)
     if order.state != OrderState.PENDING:
         reason = "expired" if order.cancel_reason == EXPIRED else order.state
         raise OrderNotPayable(f"Order {order.number} is {reason}: it cannot take a payment")
-    if amount != order.total_amount:
-        raise PaymentAmountMismatch(
-            expected=order.total_amount, got=amount, currency=order.currency
-        )
-    order.state, order.payment_id, order.paid_amount = OrderState.PAID.value, payment_id, amount
-    order.paid_at = order.updated_at = now
-    order.expires_at = None
-    await session.flush()
-    bus.publish(session, _paid(order, payment_id), now=now)
-    return to_read(order)
+    # Still pending (no state leads back to pending), so the amount is what did not match.
+    raise PaymentAmountMismatch(expected=order.total_amount, got=amount, currency=order.currency)
 
 
 async def record_refund(

@@ -211,6 +211,9 @@ class PaymentProvider(ABC):
     secret_fields: ClassVar[frozenset[str]] = frozenset()
     # Headers worth keeping with a stored webhook (besides content-type and user-agent).
     signature_headers: ClassVar[tuple[str, ...]] = ()
+    # Whether `parse_webhook` verifies without calling the provider (a signature check): the
+    # webhook is then stored, verified and processed in one transaction (payments.flows).
+    verifies_offline: ClassVar[bool] = False
     # Whether a refund can be asked for through the API (Telegram Stars: yes; cash: no).
     supports_refunds: ClassVar[bool] = True
     # How a plan bought through this provider renews by itself; None: by reminders.

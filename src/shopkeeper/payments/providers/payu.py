@@ -100,6 +100,7 @@ class PayUProvider(PaymentProvider):
     config_model = PayUConfig
     secret_fields: ClassVar[frozenset[str]] = frozenset({"second_key", "client_secret"})
     signature_headers = (SIGNATURE_HEADER,)
+    verifies_offline = True
 
     async def _call(
         self, account: GatewayCredentials, method: str, path: str, body: Any = None

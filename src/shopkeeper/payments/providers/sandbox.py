@@ -100,6 +100,7 @@ class SandboxProvider(PaymentProvider):
     config_model = SandboxConfig
     secret_fields: ClassVar[frozenset[str]] = frozenset({"webhook_secret"})
     signature_headers = (SIGNATURE_HEADER,)
+    verifies_offline = True
 
     async def create_payment(
         self, account: GatewayCredentials, request: PaymentRequest, *, idempotency_key: str

@@ -102,6 +102,7 @@ class StripeProvider(PaymentProvider):
     config_model = StripeConfig
     secret_fields: ClassVar[frozenset[str]] = frozenset({"secret_key", "webhook_secret"})
     signature_headers = (SIGNATURE_HEADER,)
+    verifies_offline = True
     renews_plans = RenewalMode.SUBSCRIPTION
 
     async def _post(

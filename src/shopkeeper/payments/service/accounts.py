@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -56,8 +57,14 @@ def _read(
 
 
 def _decrypt(secrets: SecretBox, row: GatewayAccount) -> dict[str, Any]:
-    config: dict[str, Any] = json.loads(secrets.decrypt(row.config_encrypted))
+    config: dict[str, Any] = json.loads(_plaintext(secrets, row.config_encrypted))
     return config
+
+
+@lru_cache(maxsize=1024)
+def _plaintext(secrets: SecretBox, token: str) -> str:
+    """Each webhook reads its account: the same ciphertext is only decrypted once per box."""
+    return secrets.decrypt(token)
 
 
 def _validated(provider: str, merged: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from shopkeeper import bus, orders
 from shopkeeper.errors import Conflict, NotFound, Unprocessable
 from shopkeeper.kit.ids import new_id
 from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded, RefundSucceeded
-from shopkeeper.payments.models import LedgerEntry, Payment, Refund, WebhookEvent
+from shopkeeper.payments.models import Payment, Refund, WebhookEvent
 from shopkeeper.payments.providers.base import EventKind, PaymentEvent
 from shopkeeper.payments.repository import PaymentsRepository
 from shopkeeper.payments.schemas import CAPTURED, LedgerKind, PaymentStatus, RefundSource
@@ -156,13 +156,12 @@ class Settlement:
         return "processed"
 
     async def _pay_order(self, payment: Payment, amount: int) -> None:
-        payment.applied = True  # written with the capture, before the savepoint
-        try:
-            async with self.session.begin_nested():
-                await orders.mark_paid(
-                    self.session, shop_id=self.shop_id, order_id=payment.order_id,
-                    payment_id=payment.id, amount=amount, now=self.now,
-                )  # fmt: skip
+        payment.applied = True
+        try:  # a refusal writes nothing (orders.mark_paid), so no savepoint is needed
+            await orders.mark_paid(
+                self.session, shop_id=self.shop_id, order_id=payment.order_id,
+                payment_id=payment.id, amount=amount, now=self.now,
+            )  # fmt: skip
         except ORDER_REFUSALS as exc:
             payment.applied, payment.flag = False, f"{exc.code}: {exc.detail}"[:300]
             log.warning("payments.money_not_applied", payment_id=str(payment.id), reason=exc.code)
@@ -324,12 +323,13 @@ class Settlement:
                     refund_id: uuid.UUID | None = None) -> None:  # fmt: skip
         """One ledger entry. Callers book each movement once, deciding under the payment's row
         lock (a capture only from an uncaptured status, a refund only while not succeeded);
-        the unique (kind, source_id) is the backstop that makes a slip fail, not double-book."""
-        self.session.add(LedgerEntry(
+        the unique (kind, source_id) is the backstop that makes a slip fail, not double-book.
+        Written at once (a Core insert): the payment and any refund it names are rows already."""
+        await self.repo.book(
             id=new_id(), shop_id=self.shop_id, order_id=payment.order_id, payment_id=payment.id,
             refund_id=refund_id, kind=kind.value, source_id=source_id, amount=amount,
             currency=payment.currency, created_at=self.now,
-        ))  # fmt: skip
+        )  # fmt: skip
 
 
 async def record_events(
