@@ -1,13 +1,13 @@
 """Inbound webhook throughput: signed sandbox webhooks per second, next to a raw ASGI app.
 
-Each webhook is the full path, in one transaction: stored raw, signature verified
-(HMAC-SHA256), deduplicated on its event id, the payment captured, the ledger booked, the
-order marked paid (orders.mark_paid) and the events written to the outbox — in one
-`shopkeeper api` process on SQLite (and, when SHOPKEEPER_BENCH_POSTGRES_URL points at a
-server, with two worker processes on a fresh PostgreSQL database). ORDERS pending orders with sandbox
-payments are seeded in-process; then CONCURRENCY keep-alive connections POST every
-success webhook once plus DUPLICATES redeliveries. Afterwards every order must be paid
-exactly once. Targets: ≥ 300/s on SQLite, ≥ 500/s on PostgreSQL (2 cores).
+Each webhook is the full path, in one transaction: stored raw, signature verified (HMAC-
+SHA256), deduplicated on its event id, the payment captured, the ledger booked, the order
+marked paid (orders.mark_paid) and the events written to the outbox — in one `shopkeeper
+api` process on SQLite (and, when SHOPKEEPER_BENCH_POSTGRES_URL points at a server, with two
+worker processes on a fresh PostgreSQL database). ORDERS pending orders with sandbox
+payments are seeded in-process; then CONCURRENCY keep-alive connections POST every success
+webhook once plus DUPLICATES redeliveries. Afterwards every order must be paid exactly once.
+Targets: ≥ 300/s on SQLite, ≥ 500/s on PostgreSQL (2 cores).
 Run alone: `python -m bench payments_webhooks`.
 """
 
