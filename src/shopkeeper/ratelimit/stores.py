@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shopkeeper.ratelimit.models import RateCounter
 
@@ -81,16 +82,25 @@ class DatabaseStore:
             index_elements=[RateCounter.key, RateCounter.window],
             set_={"count": RateCounter.count + 1},
         ).returning(RateCounter.key, RateCounter.count)
-        # Autocommit: the upsert commits on its own, so the hot counter row (one per client
-        # IP) is locked for one statement, not for BEGIN … COMMIT (3 round trips).
-        async with self._engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
+        # On PostgreSQL the upsert commits on its own, so the hot counter row (one per client
+        # IP) is locked for one statement, not for BEGIN … COMMIT (3 round trips). SQLite keeps
+        # its transaction: its writes go through the engine's writer gate (see shopkeeper.db).
+        async with self._connection() as conn:
             counts = {key: count for key, count in (await conn.execute(stmt)).all()}
             if window != self._swept_window:
                 self._swept_window = window
                 now = datetime.fromtimestamp(window * WINDOW_SECONDS, UTC)
                 await conn.execute(delete(RateCounter).where(RateCounter.expires_at < now))
         return [counts[k] for k in keys]
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        if self._engine.dialect.name != "postgresql":
+            async with self._engine.begin() as conn:
+                yield conn
+            return
+        async with self._engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
     async def close(self) -> None:
         return None
