@@ -19,6 +19,9 @@ HANDLER_MODULES += ["shopkeeper.access.handlers"]
 HANDLER_MODULES += ["shopkeeper.subscriptions.handlers"]
 HANDLER_MODULES += ["shopkeeper.notifications.handlers"]
 HANDLER_MODULES += ["shopkeeper.notifications.winback.handlers"]
+HANDLER_MODULES += ["shopkeeper.notifications.preferences.handlers"]
+HANDLER_MODULES += ["shopkeeper.checkout.cart.handlers"]
+HANDLER_MODULES += ["shopkeeper.checkout.session.handlers"]
 HANDLER_MODULES += ["shopkeeper.bots.telegram.subscribers"]
 HANDLER_MODULES += ["shopkeeper.bots.discord.subscribers"]
 # Modules whose TASKS tables the scheduler runs.
@@ -38,6 +41,7 @@ ADAPTER_MODULES += ["shopkeeper.bots.discord.binding"]
 ADAPTER_MODULES += ["shopkeeper.notifications.email_binding"]
 ADAPTER_MODULES += ["shopkeeper.bots.telegram.broadcasting"]  # broadcasts' Telegram channel
 ADAPTER_MODULES += ["shopkeeper.notifications.sms_binding"]
+ADAPTER_MODULES += ["shopkeeper.web.store.cart_binding"]  # the storefront customer owns carts
 
 
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:

@@ -8,6 +8,11 @@ from shopkeeper.bots.telegram import models as telegram_models
 from shopkeeper.bots.telegram.playground import models as telegram_playground_models
 from shopkeeper.bus import models as bus_models
 from shopkeeper.catalog import models as catalog_models
+from shopkeeper.checkout.cart import models as cart_models
+from shopkeeper.checkout.services import models as services_models
+from shopkeeper.checkout.session import models as checkout_session_models
+from shopkeeper.checkout.shipping import models as shipping_models
+from shopkeeper.checkout.warranty import models as warranty_models
 from shopkeeper.db import Base
 from shopkeeper.identity import models as identity_models
 from shopkeeper.integrations import models as integrations_models
@@ -19,6 +24,7 @@ from shopkeeper.notifications.winback import models as notifications_winback_mod
 from shopkeeper.orders import models as orders_models
 from shopkeeper.payments import models as payments_models
 from shopkeeper.promotions import models as promotions_models
+from shopkeeper.promotions.rules import models as promotions_rules_models
 from shopkeeper.ratelimit import models as ratelimit_models
 from shopkeeper.scheduler import models as scheduler_models
 from shopkeeper.shops import models as shops_models
@@ -30,7 +36,9 @@ __all__ = [
     "access_models",
     "audit_models",
     "bus_models",
+    "cart_models",
     "catalog_models",
+    "checkout_session_models",
     "discord_models",
     "identity_models",
     "integrations_models",
@@ -42,12 +50,16 @@ __all__ = [
     "orders_models",
     "payments_models",
     "promotions_models",
+    "promotions_rules_models",
     "ratelimit_models",
     "scheduler_models",
+    "services_models",
+    "shipping_models",
     "shops_models",
     "store_models",
     "subscriptions_models",
     "telegram_chat_models",
     "telegram_models",
     "telegram_playground_models",
+    "warranty_models",
 ]

@@ -19,6 +19,11 @@ from shopkeeper.bots.telegram.router import router as telegram_bots_router
 from shopkeeper.bots.telegram.webhook import router as telegram_webhook_router
 from shopkeeper.catalog.router import media_router as catalog_media_router
 from shopkeeper.catalog.router import router as catalog_router
+from shopkeeper.checkout.cart.router import router as cart_router
+from shopkeeper.checkout.services.router import router as services_router
+from shopkeeper.checkout.session.router import router as checkout_session_router
+from shopkeeper.checkout.shipping.router import router as shipping_router
+from shopkeeper.checkout.warranty.router import router as warranty_router
 from shopkeeper.identity.router import router as identity_router
 from shopkeeper.integrations.router import router as integrations_router
 from shopkeeper.invoices.router import public_router as invoices_public_router
@@ -32,6 +37,7 @@ from shopkeeper.orders.router import router as orders_router
 from shopkeeper.payments.router import router as payments_router
 from shopkeeper.premium.router import router as premium_router
 from shopkeeper.promotions.router import router as promotions_router
+from shopkeeper.promotions.rules.router import router as promotion_rules_router
 from shopkeeper.shops.router import router as shops_router
 from shopkeeper.subscriptions.plan_router import router as subscription_plans_router
 from shopkeeper.subscriptions.router import router as subscriptions_router
@@ -45,10 +51,12 @@ ROUTERS += [identity_router, payments_router]
 ROUTERS += [shops_router, orders_router, catalog_router]
 ROUTERS += [subscription_plans_router, subscriptions_router]  # plans first: fixed paths
 ROUTERS += [premium_router, access_router, promotions_router, notifications_router]
+ROUTERS += [promotion_rules_router]
 ROUTERS += [integrations_router, invoices_router, invoices_public_router, catalog_media_router]
 ROUTERS += [audit_router, telegram_bots_router, telegram_channels_router]
 ROUTERS += [telegram_playground_router, discord_router]
-ROUTERS += [broadcasts_router]
+ROUTERS += [broadcasts_router, shipping_router, cart_router]
+ROUTERS += [services_router, warranty_router, checkout_session_router]
 ROUTERS += [preferences_router, winback_router]
 ROUTERS += [metrics_router, pay_page_router, store_router, admin_router]
 ROUTERS += [unsubscribe_router]  # /u/{token}: the email unsubscribe link

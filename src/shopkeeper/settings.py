@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     yookassa_api_url: str = "https://api.yookassa.ru/v3"
     payu_api_url: str = "https://secure.payu.com"
     przelewy24_api_url: str = "https://secure.przelewy24.pl"
+    # The external delivery Calendar API (checkout.shipping); unset: no delivery dates offered.
+    delivery_calendar_url: str | None = Field(default=None, pattern=r"^(https?://\S+)?$")
     access_token_minutes: int = Field(default=15, ge=1, le=1440)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     login_max_failures: int = Field(default=5, ge=1)

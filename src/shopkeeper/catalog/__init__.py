@@ -6,7 +6,8 @@ physical variants may track stock. Archiving is a soft delete: past orders keep 
 Public (for orders, payments, storefront): `get_sellable(session, *, shop_id, variant_id,
 currency) -> SellableRead`, `reserve_stock` / `release_stock(session, *, shop_id, items)`
 (atomic conditional UPDATEs, all or nothing → OutOfStock), `get_product`, `list_products`,
-`list_published` (no auth: published, live products only), `get_catalog_settings`.
+`list_published` (no auth: published, live products only), `get_catalog_settings`,
+`list_categories` (the shop's category tree as rows with `parent_id`).
 Events published: `catalog.product_published.v1`, `catalog.stock_depleted.v1`; consumes none.
 HTTP: /api/v1/shops/{shop}/products (…/variants, …/prices, …/stock, …/images, publish),
 /categories, /tax-classes, /catalog/settings (catalog.read / catalog.write; audited);
@@ -32,6 +33,7 @@ from shopkeeper.catalog.schemas import (
     VariantCreate,
     VariantRead,
 )
+from shopkeeper.catalog.service.categories import list_categories
 from shopkeeper.catalog.service.products import (
     create_product,
     get_product,
@@ -63,6 +65,7 @@ __all__ = [
     "get_catalog_settings",
     "get_product",
     "get_sellable",
+    "list_categories",
     "list_products",
     "list_published",
     "release_stock",

@@ -14,7 +14,10 @@ Opt-outs (`preferences`): `opted_out`, `opted_out_customers`; notify passes over
 channel unless `Notice.required`. Win-back chains (`winback`): steps after an expiry.
 Consumes `subscriptions.reminder_due.v1`, `access.access_granted.v1`, `access.access_revoked.v1`,
 `access.action_required.v1`, `payments.payment_succeeded.v1` (purpose "payment_confirmation",
-email only), `payments.payment_failed.v1` (purpose "staff.payment_failed"); publishes none.
+email only), `payments.payment_failed.v1` (purpose "staff.payment_failed"),
+`orders.order_refunded.v1` and, for money an order could not take, `payments.refund_succeeded.v1`
+(purpose "order.refunded", a receipt: any channel, even opted out),
+`identity.customers_merged.v1` (opt-outs follow the survivor); publishes none.
 HTTP: /api/v1/shops/{shop}/notifications/messages,
 /notifications/templates (notifications.read / notifications.write).
 """

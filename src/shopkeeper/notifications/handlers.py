@@ -1,6 +1,6 @@
 """What notifications says when subscriptions, access and payments change (each once):
-reminders and access news to the customer, a payment confirmation by email, a failed payment
-to the shop's owners and admins."""
+reminders and access news to the customer, a payment confirmation by email, a refund receipt,
+a failed payment to the shop's owners and admins."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import catalog, identity, orders, shops
+from shopkeeper import catalog, identity, orders, payments, shops
 from shopkeeper.access.events import AccessActionRequired, AccessGranted, AccessRevoked
 from shopkeeper.bus.registry import HandlerTable
 from shopkeeper.container import Container
@@ -19,7 +19,8 @@ from shopkeeper.notifications.ports import Button
 from shopkeeper.notifications.service.sending import Notice, notify, registered_messengers
 from shopkeeper.notifications.service.staff import StaffAlert, alert_staff
 from shopkeeper.notifications.templates import pick_language
-from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded
+from shopkeeper.orders.events import OrderRefunded
+from shopkeeper.payments.events import PaymentFailed, PaymentSucceeded, RefundSucceeded
 from shopkeeper.subscriptions.events import SubscriptionReminderDue
 
 _JOIN = {"en": "Join", "ru": "Войти", "pl": "Dołącz"}
@@ -131,6 +132,50 @@ async def on_payment_succeeded(
     await notify(session, registered_messengers(container), notice, now=clock.now())
 
 
+async def on_order_refunded(
+    event: OrderRefunded, session: AsyncSession, container: Container, clock: Clock
+) -> None:
+    """order.refunded: each refund of a customer's paid order, over the first channel that
+    reaches them. A receipt for their money, so it is sent even to those who opted out."""
+    if event.customer_id is not None:
+        await _refunded(session, container, clock, event, full=event.fully_refunded)
+
+
+async def on_refund_succeeded(
+    event: RefundSucceeded, session: AsyncSession, container: Container, clock: Clock
+) -> None:
+    """Money the order could not take (it was cancelled, or paid already) went back by itself:
+    the same receipt. A refund of a paid order is told by `on_order_refunded`."""
+    payment = await payments.get_payment(
+        session, shop_id=event.shop_id, payment_id=event.payment_id
+    )
+    if not payment.applied:
+        await _refunded(session, container, clock, event, full=False)
+
+
+async def _refunded(
+    session: AsyncSession, container: Container, clock: Clock,
+    event: OrderRefunded | RefundSucceeded, *, full: bool,
+) -> None:  # fmt: skip
+    shop_id = event.shop_id
+    order = await orders.get_order(session, shop_id=shop_id, order_id=event.order_id)
+    if order.customer_id is None:
+        return
+    shop = await shops.get_shop_by_id(session, shop_id=shop_id)
+    customer = await identity.get_customer(session, shop_id=shop_id, customer_id=order.customer_id)
+    language = pick_language(customer.language)
+    variables = {
+        "shop": shop.name, "order_number": order.number,
+        "amount": format_money(event.amount, event.currency, language),
+        "items": ", ".join(line.name for line in order.lines), "fully_refunded": full,
+    }  # fmt: skip
+    notice = Notice(
+        shop_id=shop_id, customer_id=customer.id, purpose="order.refunded", variables=variables,
+        dedupe_key=f"order.refunded:{event.refund_id}", required=True,
+    )  # fmt: skip
+    await notify(session, registered_messengers(container), notice, now=clock.now())
+
+
 async def on_payment_failed(
     event: PaymentFailed,
     session: AsyncSession,
@@ -166,4 +211,6 @@ HANDLERS: HandlerTable = {
     AccessActionRequired: [on_access_action_required],
     PaymentSucceeded: [on_payment_succeeded],
     PaymentFailed: [on_payment_failed],
+    OrderRefunded: [on_order_refunded],
+    RefundSucceeded: [on_refund_succeeded],
 }

@@ -32,10 +32,13 @@ class MessageRepository:
         status: str | None,
         limit: int,
         offset: int,
+        channel: str | None = None,
     ) -> tuple[list[NotificationMessage], int]:
         where = [NotificationMessage.shop_id == shop_id]
         if customer_id is not None:
             where.append(NotificationMessage.customer_id == customer_id)
+        if channel is not None:
+            where.append(NotificationMessage.channel == channel)
         if status is not None:
             where.append(NotificationMessage.status == status)
         total = await self.session.scalar(

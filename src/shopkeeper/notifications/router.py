@@ -33,13 +33,16 @@ async def messages(
     access: Reader,
     page: Annotated[PageParams, Depends()],
     customer_id: uuid.UUID | None = None,
+    channel: Annotated[str | None, Query(pattern="^(telegram|discord|email|sms|none)$")] = None,
     status: Annotated[str | None, Query(pattern="^(sent|blocked|failed|skipped|logged)$")] = None,
 ) -> Page[MessageRead]:
-    """Every outbound message, newest first; filter by customer and status."""
+    """Every outbound message, newest first; filter by customer, channel ("none": nothing
+    reached them) and status."""
     return await list_messages(
         session,
         shop_id=access.shop.id,
         customer_id=customer_id,
+        channel=channel,
         status=status,
         limit=page.limit,
         offset=page.offset,

@@ -32,6 +32,10 @@ PURPOSES: dict[str, dict[str, str | int]] = {
         "shop": "Zagadka", "order_number": "ZAG-000042", "amount": "€12.00",
         "provider": "stripe", "reason": "card declined",
     },
+    "order.refunded": {
+        "shop": "Zagadka", "order_number": "ZAG-000042", "amount": "€12.00", "items": "Premium",
+        "fully_refunded": True,
+    },
 }  # fmt: skip
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -88,6 +92,22 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "pl": "Płatność otrzymana: {{ amount }} za zamówienie {{ order_number }}\n\n"
         "Dziękujemy! {{ shop }} otrzymał Twoją płatność {{ amount }} za {{ items }} "
         "(zamówienie {{ order_number }}).",
+    },
+    # A receipt for money given back, over the first channel that reaches the customer (its
+    # first line is an email's subject).
+    "order.refunded": {
+        "en": "Refund of {{ amount }} for order {{ order_number }}\n\n"
+        "{{ shop }} has refunded {{ amount }} for {{ items }} (order {{ order_number }})."
+        "{% if fully_refunded %} The order is now fully refunded.{% endif %}"
+        " The money goes back the way you paid.",
+        "ru": "Возврат {{ amount }} по заказу {{ order_number }}\n\n"
+        "{{ shop }} вернул {{ amount }} за «{{ items }}» (заказ {{ order_number }})."
+        "{% if fully_refunded %} Заказ возвращён полностью.{% endif %}"
+        " Деньги вернутся тем же способом, которым вы платили.",
+        "pl": "Zwrot {{ amount }} za zamówienie {{ order_number }}\n\n"
+        "{{ shop }} zwrócił {{ amount }} za {{ items }} (zamówienie {{ order_number }})."
+        "{% if fully_refunded %} Zamówienie zostało zwrócone w całości.{% endif %}"
+        " Pieniądze wrócą tą samą drogą, którą płaciłeś.",
     },
     # To the shop's owners and admins.
     "staff.payment_failed": {

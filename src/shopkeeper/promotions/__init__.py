@@ -8,6 +8,7 @@ gives it back when the order is cancelled or expires. Management: `create_promo_
 `deactivate_promo_code`, `list_redemptions`. Promotions never imports orders: the caller
 answers "is this the customer's first purchase?". Consumes `identity.customers_merged.v1`;
 publishes nothing. HTTP: `/api/v1/shops/{shop}/promo-codes` (promotions.write / orders.read).
+Cart promotions (rules, the pure engine, `evaluate_cart`): the `promotions.rules` package.
 """
 
 from shopkeeper.promotions.errors import (
@@ -19,9 +20,17 @@ from shopkeeper.promotions.errors import (
     PromoCodeFirstPurchaseOnly,
     PromoCodeInactive,
     PromoCodeNotApplicable,
+    PromoCodeNotForCustomer,
     PromoCodeNotFound,
     PromoCodeNotYetValid,
     PromoCodeTaken,
+)
+from shopkeeper.promotions.rules import (
+    AppliedCode,
+    CartLine,
+    Evaluation,
+    LineType,
+    evaluate_cart,
 )
 from shopkeeper.promotions.schemas import (
     DiscountKind,
@@ -44,7 +53,11 @@ from shopkeeper.promotions.service.codes import (
 from shopkeeper.promotions.service.redemptions import quote_promo_code, redeem, release
 
 __all__ = [
+    "AppliedCode",
+    "CartLine",
     "DiscountKind",
+    "Evaluation",
+    "LineType",
     "PromoBulkCreate",
     "PromoBulkCreated",
     "PromoCodeBelowMinimum",
@@ -56,6 +69,7 @@ __all__ = [
     "PromoCodeFirstPurchaseOnly",
     "PromoCodeInactive",
     "PromoCodeNotApplicable",
+    "PromoCodeNotForCustomer",
     "PromoCodeNotFound",
     "PromoCodeNotYetValid",
     "PromoCodeRead",
@@ -65,6 +79,7 @@ __all__ = [
     "RedemptionRead",
     "create_promo_code",
     "deactivate_promo_code",
+    "evaluate_cart",
     "generate_promo_codes",
     "get_promo_code",
     "list_promo_codes",

@@ -43,6 +43,18 @@ class PromoCodeCustomerLimitReached(Conflict):
         super().__init__(f"Promo code {code} can be used {times} per customer")
 
 
+class PromoCodeNotForCustomer(Unprocessable):
+    """The code was made for one customer (a win-back offer) and someone else tried it."""
+
+    def __init__(self, code: str, *, known_customer: bool) -> None:
+        detail = (
+            f"Promo code {code} was issued to another customer"
+            if known_customer
+            else f"Promo code {code} was issued to one customer: the order needs that customer"
+        )
+        super().__init__(detail)
+
+
 class PromoCodeNotApplicable(Unprocessable):
     """The code exists and is live but gives nothing to this order (products, currency)."""
 

@@ -48,6 +48,9 @@ class PromoCode(Base):
     max_uses: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_uses_per_customer: Mapped[int | None] = mapped_column(Integer, nullable=True)
     first_purchase_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only this customer may use the code (a win-back offer); None: anyone. A column: identity
+    # owns customers.
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     used_count: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     batch_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)

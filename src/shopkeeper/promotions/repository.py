@@ -54,6 +54,17 @@ class PromoCodeRepository:
         )
         return (await self.session.execute(query)).scalars().all(), int(total or 0)
 
+    async def repoint_customer(
+        self, shop_id: uuid.UUID, from_id: uuid.UUID, into_id: uuid.UUID
+    ) -> None:
+        statement = (
+            update(PromoCode)
+            .where(PromoCode.shop_id == shop_id, PromoCode.customer_id == from_id)
+            .values(customer_id=into_id)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(statement)
+
     async def existing_codes(self, shop_id: uuid.UUID, codes: Iterable[str]) -> set[str]:
         """Which of `codes` the shop already has (asked in chunks: IN lists stay short)."""
         wanted, found = list(codes), set[str]()

@@ -91,6 +91,9 @@ class PromoCodeCreate(PromoTerms):
     code: str = Field(min_length=3, max_length=64, examples=["SUMMER25"])
     max_uses: int | None = Field(default=None, ge=1)
     max_uses_per_customer: int | None = Field(default=None, ge=1)
+    customer_id: uuid.UUID | None = Field(
+        default=None, description="only this customer may use the code; empty: anyone"
+    )
 
     @field_validator("code")
     @classmethod
@@ -132,6 +135,7 @@ class PromoCodeRead(BaseModel):
     max_uses: int | None
     max_uses_per_customer: int | None
     first_purchase_only: bool
+    customer_id: uuid.UUID | None = None
     used_count: int
     active: bool
     batch_id: uuid.UUID | None

@@ -25,6 +25,7 @@ READ = (
     "bots.read",
     "subscriptions.read",
     "notifications.read",
+    "checkout.read",
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: frozenset(READ),
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "access.read",
             "subscriptions.read",
             "notifications.read",
+            "checkout.read",
         )
     ),
     Role.MANAGER: frozenset(
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "access.write",
             "subscriptions.write",
             "notifications.write",
+            "checkout.write",
         )
     ),
 }

@@ -42,6 +42,7 @@ def environment(language: str) -> Environment:
                 PrefixLoader(
                     {
                         "admin": FileSystemLoader(WEB_DIR / "admin" / "templates"),
+                        "common": FileSystemLoader(WEB_DIR / "common" / "templates"),
                         "pay": FileSystemLoader(WEB_DIR / "pay" / "templates"),
                         "store": FileSystemLoader(WEB_DIR / "store" / "templates"),
                         "unsubscribe": FileSystemLoader(WEB_DIR / "unsubscribe" / "templates"),

@@ -22,7 +22,7 @@ from shopkeeper.bots.telegram.texts import LANGUAGES, Overrides, Texts
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
-COMMANDS = ("start", "help", "language", "channels", "buy", "status")
+COMMANDS = ("start", "help", "language", "channels", "buy", "status", "notifications", "stop")
 
 
 def client(runtime: TelegramRuntime, token: str, api_base: str | None = None) -> Bot:

@@ -50,11 +50,14 @@ DEFAULTS: dict[str, dict[str, str]] = {
     },
     "help": {
         "en": "{shop}\n\n/start — main menu\n/buy — buy a plan\n/status — my subscriptions"
+        "\n/notifications — reminders and news: on or off\n/stop — stop reminders and news"
         "\n/help — this help\n/language — change the language",
         "ru": "{shop}\n\n/start — главное меню\n/buy — купить тариф\n/status — мои подписки"
-        "\n/help — эта справка\n/language — сменить язык",
+        "\n/notifications — напоминания и новости: вкл. или выкл.\n/stop — отключить "
+        "напоминания и новости\n/help — эта справка\n/language — сменить язык",
         "pl": "{shop}\n\n/start — menu główne\n/buy — kup plan\n/status — moje subskrypcje"
-        "\n/help — ta pomoc\n/language — zmień język",
+        "\n/notifications — przypomnienia i nowości: włącz lub wyłącz\n/stop — wyłącz "
+        "przypomnienia i nowości\n/help — ta pomoc\n/language — zmień język",
     },
     "language.choose": {
         "en": "Choose your language:",

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 NOTIFICATIONS: dict[str, dict[str, str]] = {
+    "command.notifications": {
+        "en": "Reminders and news: on or off",
+        "ru": "Напоминания и новости: вкл./выкл.",
+        "pl": "Przypomnienia i nowości: wł./wył.",
+    },
+    "command.stop": {
+        "en": "Stop reminders and news",
+        "ru": "Отключить напоминания и новости",
+        "pl": "Wyłącz przypomnienia i nowości",
+    },
     "notifications.stopped": {
         "en": "Done: {shop} will send you no more reminders or news here. Receipts for your "
         "payments still come. To turn messages back on: /notifications",

@@ -160,6 +160,11 @@ SELLING: dict[str, dict[str, str]] = {
         "ru": "Промокод {code} действует только на первую покупку.",
         "pl": "Kod promocyjny {code} dotyczy tylko pierwszego zakupu.",
     },
+    "promo.not_yours": {
+        "en": "Promo code {code} was made for someone else.",
+        "ru": "Промокод {code} выдан другому покупателю.",
+        "pl": "Kod promocyjny {code} został wydany komuś innemu.",
+    },
     "promo.invalid": {
         "en": "Promo code {code} cannot be used.",
         "ru": "Промокод {code} нельзя использовать.",

@@ -32,6 +32,7 @@ PROMO_ERRORS: dict[type[AppError], str] = {
     promotions.PromoCodeNotApplicable: "promo.not_applicable",
     promotions.PromoCodeBelowMinimum: "promo.below_minimum",
     promotions.PromoCodeFirstPurchaseOnly: "promo.first_purchase",
+    promotions.PromoCodeNotForCustomer: "promo.not_yours",
 }
 
 

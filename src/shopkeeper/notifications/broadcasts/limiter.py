@@ -5,11 +5,14 @@ the wall-clock time of the first; nobody else gets a slot in that span. `hold(ke
 keeps every sender of the key quiet until then (a 429's retry_after). Redis when configured
 (one Lua script, atomic), else one process's memory (the embedded shape: SQLite, one
 process), else a row per key in the database (`notifications_send_slot`, one upsert).
+`SendGuard` is one process's own count of its sends, whatever the slots said.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import deque
 from typing import Any, Protocol
 
 from sqlalchemy import func
@@ -120,3 +123,55 @@ def build_gate(*, redis_url: str | None, engine: AsyncEngine) -> SlotGate:
     if engine.dialect.name == "sqlite":
         return MemoryGate()
     return DatabaseGate(engine)
+
+
+class SendGuard:
+    """One process's sends for one bot: at most `cap` within any `window` seconds of its clock,
+    so sends that a busy event loop made late cannot bunch up. While there is room a send goes
+    at once; beyond it sends wait in order, and one timer lets in as many as the window has
+    room for whenever a place frees (no waiter wakes unless it may go). A send counts from
+    when it really goes on: a waiter let in holds its place until it runs."""
+
+    def __init__(self, cap: int, window: float) -> None:
+        self.cap, self.window = cap, window
+        self._sent: deque[float] = deque()  # when each send of the last window went on
+        self._let_in_not_run = 0  # waiters let in that have not run yet: their places are held
+        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def admit(self) -> None:
+        if not self._waiting and self._room(time.time()):
+            self._sent.append(time.time())
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        self._arm()
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # let in, then stopped: free it
+                self._let_in_not_run -= 1
+                self._arm()
+            raise
+        self._let_in_not_run -= 1
+        self._sent.append(time.time())
+
+    def _room(self, now: float) -> bool:
+        while self._sent and self._sent[0] <= now - self.window:
+            self._sent.popleft()
+        return len(self._sent) + self._let_in_not_run < self.cap
+
+    def _let_in(self) -> None:
+        self._timer = None
+        while self._waiting and self._room(time.time()):
+            waiter = self._waiting.popleft()
+            if not waiter.done():  # a cancelled waiter takes no place
+                self._let_in_not_run += 1
+                waiter.set_result(None)
+        self._arm()
+
+    def _arm(self) -> None:
+        if self._waiting and self._timer is None:
+            # the oldest send leaves the window then; with none, a let-in waiter runs soon
+            delay = self._sent[0] + self.window - time.time() if self._sent else 0.001
+            self._timer = asyncio.get_running_loop().call_later(max(delay, 0.0), self._let_in)

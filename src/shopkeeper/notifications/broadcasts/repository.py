@@ -245,11 +245,15 @@ class RecipientRepository:
 
 
 async def log_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Delivery-log entries; a message already logged (a repeat after a crash) stays as it is."""
+    """Delivery-log entries; a message already logged (a repeat after a crash) stays as it is.
+
+    One statement executed for many rows: compiled once and cached, where `.values(rows)`
+    compiles a fresh statement of rows × columns parameters for every batch (~15 ms of the
+    event loop per 100 rows on SQLite, which runs in place: no send goes out meanwhile)."""
     if rows:
         table = NotificationMessage.__table__
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        await session.execute(dialect.insert(table).values(rows).on_conflict_do_nothing())
+        await session.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 
 
 def _insert(session: AsyncSession) -> Any:

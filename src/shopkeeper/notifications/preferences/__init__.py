@@ -5,7 +5,8 @@ channel, customer_ids)` answer senders (notify skips an opted-out channel unless
 legally required); `opt_out` / `opt_in` record a choice (source "bot" for /stop, "email_link"
 for an unsubscribe link, "staff" or "api"); `get_preferences` / `set_preferences` (audited) back
 `/api/v1/shops/{shop}/customers/{customer_id}/notification-preferences`; `unsubscribe_token`
-signs the `/u/{token}` link every non-required email carries.
+signs the `/u/{token}` link every non-required email carries. Consumes
+`identity.customers_merged.v1`: the survivor keeps an opt-out of every channel either record had.
 """
 
 from shopkeeper.notifications.preferences.links import unsubscribe, unsubscribe_target

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +54,33 @@ class OptOutRepository:
             NotificationOptOut.shop_id == shop_id,
             NotificationOptOut.customer_id == customer_id,
             NotificationOptOut.channel == channel,
+        )
+        result = await self.session.execute(stmt)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def move(
+        self, shop_id: uuid.UUID, from_id: uuid.UUID, into_id: uuid.UUID, channels: Iterable[str]
+    ) -> int:
+        """Re-point `from_id`'s opt-outs of `channels` to `into_id` (their time and source stay)."""
+        wanted = list(channels)
+        if not wanted:
+            return 0
+        stmt = (
+            update(NotificationOptOut)
+            .where(
+                NotificationOptOut.shop_id == shop_id,
+                NotificationOptOut.customer_id == from_id,
+                NotificationOptOut.channel.in_(wanted),
+            )
+            .values(customer_id=into_id)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def remove_all(self, shop_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+        stmt = delete(NotificationOptOut).where(
+            NotificationOptOut.shop_id == shop_id, NotificationOptOut.customer_id == customer_id
         )
         result = await self.session.execute(stmt)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

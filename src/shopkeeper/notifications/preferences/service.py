@@ -61,6 +61,19 @@ async def opt_in(
     return bool(await OptOutRepository(session).remove(shop_id, customer_id, channel))
 
 
+async def merge_opt_outs(
+    session: AsyncSession, *, shop_id: uuid.UUID, from_id: uuid.UUID, into_id: uuid.UUID
+) -> int:
+    """Two customer records merged: the survivor stays opted out of every channel either one
+    left (the safer choice); how many opt-outs it gained. Running it again changes nothing."""
+    repo = OptOutRepository(session)
+    kept = {row.channel for row in await repo.for_customer(shop_id, into_id)}
+    merged = {row.channel for row in await repo.for_customer(shop_id, from_id)}
+    moved = await repo.move(shop_id, from_id, into_id, sorted(merged - kept))
+    await repo.remove_all(shop_id, from_id)  # the rest the survivor already has
+    return moved
+
+
 async def get_preferences(
     session: AsyncSession, *, shop_id: uuid.UUID, customer_id: uuid.UUID
 ) -> PreferencesRead:

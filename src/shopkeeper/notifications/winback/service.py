@@ -152,12 +152,13 @@ async def send_step(
 async def _promo_code(
     session: AsyncSession, row: WinbackSend, now: datetime
 ) -> promotions.PromoCodeRead:
-    """A fresh single-use code for this step (created in the step's own transaction)."""
+    """A fresh single-use code for this step, usable by its customer only (created in the
+    step's own transaction)."""
     assert row.promo_percent_off_bp is not None and row.promo_valid_days is not None
     data = promotions.PromoCodeCreate(
         code=f"BACK-{secrets.token_hex(4).upper()}", percent_off_bp=row.promo_percent_off_bp,
         valid_until=now + timedelta(days=row.promo_valid_days), max_uses=1,
-        max_uses_per_customer=1,
+        max_uses_per_customer=1, customer_id=row.customer_id,
         description=f"Win-back step {row.step} for customer {row.customer_id}",
     )  # fmt: skip
     return await promotions.create_promo_code(

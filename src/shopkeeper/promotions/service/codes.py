@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper import audit
+from shopkeeper import audit, identity
 from shopkeeper.audit import Actor
 from shopkeeper.kit.ids import new_id
 from shopkeeper.kit.pagination import Page
@@ -50,11 +50,15 @@ async def create_promo_code(
     actor: Actor,
     now: datetime,
 ) -> PromoCodeRead:
-    """A new code; the same code (any letter case) twice in one shop → PromoCodeTaken."""
+    """A new code; the same code (any letter case) twice in one shop → PromoCodeTaken; a code
+    for one customer names a customer of this shop (CustomerNotFound otherwise)."""
+    if data.customer_id is not None:
+        owner = await identity.get_customer(session, shop_id=shop_id, customer_id=data.customer_id)
+        data = data.model_copy(update={"customer_id": owner.id})  # a merged-away id: survivor
     promo = PromoCode(
         id=new_id(), shop_id=shop_id, code=data.code, max_uses=data.max_uses,
-        max_uses_per_customer=data.max_uses_per_customer, used_count=0, active=True,
-        created_at=now, updated_at=now, **_terms(data),
+        max_uses_per_customer=data.max_uses_per_customer, customer_id=data.customer_id,
+        used_count=0, active=True, created_at=now, updated_at=now, **_terms(data),
     )  # fmt: skip
     try:
         async with session.begin_nested():

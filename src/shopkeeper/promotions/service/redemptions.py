@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper import identity
 from shopkeeper.kit.ids import new_id
 from shopkeeper.promotions.allocation import fixed_shares, percent_shares
 from shopkeeper.promotions.errors import (
@@ -19,6 +20,7 @@ from shopkeeper.promotions.errors import (
     PromoCodeFirstPurchaseOnly,
     PromoCodeInactive,
     PromoCodeNotApplicable,
+    PromoCodeNotForCustomer,
     PromoCodeNotFound,
     PromoCodeNotYetValid,
 )
@@ -76,6 +78,7 @@ async def _check_customer(
     customer_id: uuid.UUID | None,
     is_first_purchase: bool,
 ) -> None:
+    await _check_owner(session, promo, customer_id)
     if promo.first_purchase_only and (customer_id is None or not is_first_purchase):
         raise PromoCodeFirstPurchaseOnly(promo.code, known_customer=customer_id is not None)
     limit = promo.max_uses_per_customer
@@ -85,6 +88,27 @@ async def _check_customer(
         raise PromoCodeCustomerRequired(promo.code)
     if await RedemptionRepository(session).count_live(promo.id, customer_id) >= limit:
         raise PromoCodeCustomerLimitReached(promo.code, limit)
+
+
+async def _check_owner(
+    session: AsyncSession, promo: PromoCode, customer_id: uuid.UUID | None
+) -> None:
+    """A code issued to one customer (a win-back offer) is theirs alone (merged records of
+    that person included)."""
+    owner = promo.customer_id
+    if owner is None or customer_id == owner:
+        return
+    if customer_id is None:
+        raise PromoCodeNotForCustomer(promo.code, known_customer=False)
+    try:
+        same = {
+            (await identity.get_customer(session, shop_id=promo.shop_id, customer_id=c)).id
+            for c in (owner, customer_id)
+        }
+    except identity.CustomerNotFound:
+        same = set()
+    if len(same) != 1:
+        raise PromoCodeNotForCustomer(promo.code, known_customer=True)
 
 
 def _applies_to(promo: PromoCode, product_id: uuid.UUID) -> bool:
@@ -135,6 +159,11 @@ async def redeem(
         raise PromoCodeInactive(promo.code) if not promo.active else PromoCodeExhausted(promo.code)
     promo = await codes.get(shop_id, promo_code_id)
     assert promo is not None  # the UPDATE above just matched it
+    try:
+        await _check_owner(session, promo, customer_id)
+    except PromoCodeNotForCustomer:
+        await codes.give_back_use(shop_id, promo.id)
+        raise
     limit = promo.max_uses_per_customer
     if limit is not None and customer_id is not None:
         if await RedemptionRepository(session).count_live(promo.id, customer_id) >= limit:
@@ -165,5 +194,7 @@ async def release(
 async def repoint_customer(
     session: AsyncSession, *, shop_id: uuid.UUID, from_id: uuid.UUID, into_id: uuid.UUID
 ) -> None:
-    """Two customer records merged: their uses now count for the survivor."""
+    """Two customer records merged: their uses count, and codes issued to either record are
+    usable, by the survivor."""
     await RedemptionRepository(session).repoint_customer(shop_id, from_id, into_id)
+    await PromoCodeRepository(session).repoint_customer(shop_id, from_id, into_id)

@@ -68,7 +68,7 @@ def _error(request: Request, exc: AppError) -> Response:
     _ = gettext_for(request)
     heading = _("Payment not found") if exc.status_code == 404 else _("The payment cannot go on")
     context = {"heading": heading, "detail": exc.detail, "status_code": exc.status_code}
-    return _secure(render(request, "pay/error.html", context, status_code=exc.status_code))
+    return _secure(render(request, "common/error.html", context, status_code=exc.status_code))
 
 
 @router.get("/pay/{payment_id}")

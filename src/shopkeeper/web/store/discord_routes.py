@@ -27,6 +27,7 @@ from shopkeeper.deps import ContainerDep
 from shopkeeper.errors import AppError, NotFound
 from shopkeeper.web.security import safe_next
 from shopkeeper.web.store import cookies, discord_signin
+from shopkeeper.web.store.cart_binding import clear_cart_cookie, merge_cart_at_sign_in
 from shopkeeper.web.store.deps import StoreDep, Storefront
 from shopkeeper.web.store.errors import OAuthStateInvalid, StoreRoute
 from shopkeeper.web.store.sessions import end_session, start_session
@@ -100,9 +101,12 @@ async def callback(
         )
         await end_session(session, shop_id=store.shop.id,
                           token=request.cookies.get(cookies.SESSION_COOKIE), now=now)  # fmt: skip
+        await merge_cart_at_sign_in(session, request, shop_id=store.shop.id,
+                                    customer_id=customer_id, now=now)  # fmt: skip
     response = RedirectResponse(taken.next_path, status_code=303)
     cookies.set_session(response, store.base, token=token, expires_at=expires_at, now=now,
                         settings=store.settings)  # fmt: skip
+    clear_cart_cookie(request, response, store.base, store.settings)
     cookies.clear_oauth_state(response, store.base, store.settings)
     return response
 

@@ -18,6 +18,7 @@ from shopkeeper.errors import AppError
 from shopkeeper.notifications.email import send_email
 from shopkeeper.web.security import login_csrf_is_valid, new_login_csrf, safe_next
 from shopkeeper.web.store import codes, cookies
+from shopkeeper.web.store.cart_binding import clear_cart_cookie, merge_cart_at_sign_in
 from shopkeeper.web.store.deps import CsrfDep, StoreDep, Storefront
 from shopkeeper.web.store.errors import StoreRoute
 from shopkeeper.web.store.sessions import end_session, start_session
@@ -146,9 +147,12 @@ async def verify_code(
     )
     await end_session(session, shop_id=store.shop.id,
                       token=request.cookies.get(cookies.SESSION_COOKIE), now=now)  # fmt: skip
+    await merge_cart_at_sign_in(session, request, shop_id=store.shop.id,
+                                customer_id=customer_id, now=now)  # fmt: skip
     response = RedirectResponse(_next(store, next), status_code=303)
     cookies.set_session(response, store.base, token=token, expires_at=expires_at, now=now,
                         settings=store.settings)  # fmt: skip
+    clear_cart_cookie(request, response, store.base, store.settings)
     return response
 
 

@@ -24,7 +24,7 @@ def _error(request: Request, exc: AppError) -> Response:
     _ = gettext_for(request)
     heading = _("This link does not work")
     context = {"heading": heading, "detail": exc.detail, "status_code": exc.status_code}
-    return _secure(render(request, "unsubscribe/error.html", context, status_code=exc.status_code))
+    return _secure(render(request, "common/error.html", context, status_code=exc.status_code))
 
 
 @router.get("/u/{token}")

@@ -1,0 +1,54 @@
+"""Fixtures of the shipping tests: a fake Calendar API on 127.0.0.1, a frozen-clock container
+pointed at it (2026-01-01 12:00 UTC, a Thursday), a shop in Europe/Warsaw with its owner."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from shopkeeper.bootstrap import Container
+from shopkeeper.checkout.shipping import CalendarClient
+from shopkeeper.checkout.shipping.calendar_store import build_store
+from shopkeeper.checkout.shipping.deps import CALENDAR_EXTRA
+from shopkeeper.settings import Settings
+from shopkeeper.shops import ShopRead
+from tests.builders import Staff, shop_with_owner
+from tests.builders.fixtures import container
+from tests.fakes.delivery_calendar import FakeCalendar
+from tests.fakes.server import serve
+
+__all__ = ["container", "install_calendar"]
+
+
+@pytest.fixture
+async def fake_calendar() -> AsyncIterator[FakeCalendar]:
+    fake = FakeCalendar()
+    async with serve(fake.app()) as url:
+        fake.url = url
+        yield fake
+        fake.mode = "ok"  # let a held request end before the server stops
+
+
+@pytest.fixture
+def settings(database_url: str, fake_calendar: FakeCalendar) -> Settings:
+    from tests.conftest import make_settings
+
+    return make_settings(database_url, delivery_calendar_url=fake_calendar.url)
+
+
+@pytest.fixture
+async def owned_shop(container: Container, client: AsyncClient) -> tuple[ShopRead, Staff]:
+    return await shop_with_owner(container, client, currency="PLN", timezone="Europe/Warsaw")
+
+
+def install_calendar(container: Container, **options: Any) -> CalendarClient:
+    """Give the app a calendar client with these options (timeouts, thresholds) instead."""
+    settings = container.settings
+    store = build_store(redis_url=settings.redis_url, engine=container.engine)
+    client = CalendarClient(settings.delivery_calendar_url, store, **options)
+    container.extras[CALENDAR_EXTRA] = client
+    container.closers.append(client.close)
+    return client

@@ -1,0 +1,5 @@
+"""Fixtures of the warranty tests: a frozen-clock container (tests/builders/fixtures.py)."""
+
+from tests.builders.fixtures import container
+
+__all__ = ["container"]
