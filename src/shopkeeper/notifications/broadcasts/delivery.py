@@ -13,9 +13,8 @@ rate held is `rate` / WINDOW. Besides, no process sends more than `guard_cap(rat
 garbage collection, a checkpoint) cannot bunch up. That is more than the slots put in a second,
 so sends on time never wait for it and late ones catch up with their slots (instead of each
 staying as late as the send a second before it), and less than `rate`, so a catch-up never
-fills Telegram's second to the brim. A 429 holds the bot's
-slots for its retry_after and puts the recipient back; a 403 makes the recipient
-unreachable and marks the Telegram user blocked.
+fills Telegram's second to the brim. A 429 holds the bot's slots for its retry_after and puts
+the recipient back; a 403 makes the recipient unreachable and marks the Telegram user blocked.
 """
 
 from __future__ import annotations
