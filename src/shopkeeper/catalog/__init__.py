@@ -6,7 +6,7 @@ physical variants may track stock. Archiving is a soft delete: past orders keep 
 Public (for orders, payments, storefront): `get_sellable(session, *, shop_id, variant_id,
 currency) -> SellableRead`, `reserve_stock` / `release_stock(session, *, shop_id, items)`
 (atomic conditional UPDATEs, all or nothing → OutOfStock), `get_product`, `list_products`,
-`list_published` (no auth: published, live products only), `get_catalog_settings`,
+`all_products`, `list_published` (no auth: published, live products only), `get_catalog_settings`,
 `list_categories` (the shop's category tree as rows with `parent_id`).
 Events published: `catalog.product_published.v1`, `catalog.stock_depleted.v1`; consumes none.
 HTTP: /api/v1/shops/{shop}/products (…/variants, …/prices, …/stock, …/images, publish),
@@ -35,6 +35,7 @@ from shopkeeper.catalog.schemas import (
 )
 from shopkeeper.catalog.service.categories import list_categories
 from shopkeeper.catalog.service.products import (
+    all_products,
     create_product,
     get_product,
     list_products,
@@ -61,6 +62,7 @@ __all__ = [
     "VariantCreate",
     "VariantNotFound",
     "VariantRead",
+    "all_products",
     "create_product",
     "get_catalog_settings",
     "get_product",

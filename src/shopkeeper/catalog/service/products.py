@@ -179,6 +179,25 @@ async def list_products(
     return Page[ProductRead](items=items, total=total, limit=limit, offset=offset)
 
 
+ALL_PAGE = 200
+
+
+async def all_products(
+    session: AsyncSession, *, shop_id: uuid.UUID, filters: ProductFilter
+) -> list[ProductRead]:
+    """Every product of the shop that `filters` match (read page by page): for callers that
+    need a whole kind, e.g. the shop's service or warranty products."""
+    found: list[ProductRead] = []
+    offset, total = 0, 1
+    while offset < total:
+        page = await list_products(
+            session, shop_id=shop_id, filters=filters, limit=ALL_PAGE, offset=offset
+        )
+        found.extend(page.items)
+        total, offset = page.total, offset + ALL_PAGE
+    return found
+
+
 async def list_published(
     session: AsyncSession,
     *,

@@ -19,8 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import catalog
 from shopkeeper.checkout.services.rules import Loc, ParsedRules, ServiceKind, ServiceRule
 
-PAGE = 200
-
 
 class ServiceProduct(BaseModel):
     """A live variant of a service product, as rules use it."""
@@ -99,22 +97,16 @@ async def load_catalog(session: AsyncSession, *, shop_id: uuid.UUID) -> ShopCata
     """The shop's live service products (any publish state) and its category tree."""
     services: dict[str, ServiceProduct] = {}
     filters = catalog.ProductFilter(kind=catalog.ProductKind.SERVICE)
-    offset, total = 0, 1
-    while offset < total:
-        page = await catalog.list_products(
-            session, shop_id=shop_id, filters=filters, limit=PAGE, offset=offset
-        )
-        total, offset = page.total, offset + PAGE
-        for product in page.items:
-            for variant in product.variants:
-                services[variant.sku] = ServiceProduct(
-                    variant_id=variant.id,
-                    product_id=product.id,
-                    sku=variant.sku,
-                    name=f"{product.name} — {variant.name}" if variant.name else product.name,
-                    published=product.published,
-                    prices={p.currency: p.amount for p in variant.prices},
-                )
+    for product in await catalog.all_products(session, shop_id=shop_id, filters=filters):
+        for variant in product.variants:
+            services[variant.sku] = ServiceProduct(
+                variant_id=variant.id,
+                product_id=product.id,
+                sku=variant.sku,
+                name=f"{product.name} — {variant.name}" if variant.name else product.name,
+                published=product.published,
+                prices={p.currency: p.amount for p in variant.prices},
+            )
     rows = await catalog.list_categories(session, shop_id=shop_id)
     children: dict[uuid.UUID, list[uuid.UUID]] = {}
     for row in rows:

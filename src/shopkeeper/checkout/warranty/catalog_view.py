@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import catalog
 
-PAGE = 200
-
 
 class WarrantyVariant(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -32,20 +30,14 @@ async def warranty_variants(
         kind=catalog.ProductKind.WARRANTY, published=True if published_only else None
     )
     found: dict[uuid.UUID, WarrantyVariant] = {}
-    offset, total = 0, 1
-    while offset < total:
-        page = await catalog.list_products(
-            session, shop_id=shop_id, filters=filters, limit=PAGE, offset=offset
-        )
-        total, offset = page.total, offset + PAGE
-        for product in page.items:
-            for variant in product.variants:
-                found[variant.id] = WarrantyVariant(
-                    variant_id=variant.id,
-                    product_id=product.id,
-                    sku=variant.sku,
-                    name=f"{product.name} — {variant.name}" if variant.name else product.name,
-                    published=product.published,
-                    prices={p.currency: p.amount for p in variant.prices},
-                )
+    for product in await catalog.all_products(session, shop_id=shop_id, filters=filters):
+        for variant in product.variants:
+            found[variant.id] = WarrantyVariant(
+                variant_id=variant.id,
+                product_id=product.id,
+                sku=variant.sku,
+                name=f"{product.name} — {variant.name}" if variant.name else product.name,
+                published=product.published,
+                prices={p.currency: p.amount for p in variant.prices},
+            )
     return found
