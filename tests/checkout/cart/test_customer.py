@@ -126,9 +126,10 @@ async def test_merge_endpoint_adds_up_capped_and_adopts_when_the_customer_has_no
 
 
 async def test_when_identity_merges_two_customers_their_carts_merge_too(
-    client: AsyncClient, shelf: Shelf, container: Container
+    client: AsyncClient, shelf: Shelf, container: Container, clock: FrozenClock
 ) -> None:
     older, older_in = await customer_with_session(container, shelf.shop, "a@example.com")
+    clock.advance(seconds=1)  # the older record survives a merge: make it older for sure
     newer, newer_in = await customer_with_session(container, shelf.shop, "b@example.com")
     assert (await add(client, shelf.shop, shelf.lamp, headers=older_in)).is_success
     assert (await add(client, shelf.shop, shelf.lamp, quantity=2, headers=newer_in)).is_success
