@@ -29,8 +29,12 @@ static:
 	  cp node_modules/htmx.org/dist/htmx.min.js src/shopkeeper/web/static/vendor/; \
 	else echo "npm not found: the admin works without htmx, but less smoothly"; fi
 
+# Delivery dates come from the app's own built-in demo calendar (mounted in demo mode only)
+# unless SHOPKEEPER_DELIVERY_CALENDAR_URL names a real Calendar API.
 demo: $(STAMP)
-	SHOPKEEPER_DEMO=1 $(BIN)/shopkeeper demo --serve --host $(HOST) --port $(PORT)
+	SHOPKEEPER_DEMO=1 \
+	SHOPKEEPER_DELIVERY_CALENDAR_URL=$${SHOPKEEPER_DELIVERY_CALENDAR_URL:-http://$(HOST):$(PORT)/demo/delivery-calendar} \
+	$(BIN)/shopkeeper demo --serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc

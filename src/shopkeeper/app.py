@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shopkeeper import __version__
 from shopkeeper.bootstrap import Container, build_container
 from shopkeeper.errors import AppError
+from shopkeeper.logs import configure_logging
 from shopkeeper.settings import Settings, get_settings
 
 log = structlog.get_logger(__name__)
@@ -25,7 +26,14 @@ def create_app(
     container: Container | None = None,
     background: bool = False,
 ) -> FastAPI:
-    """Build the ASGI app. `background` runs the relay and scheduler in-process (embedded)."""
+    """Build the ASGI app. `background` runs the relay and scheduler in-process (embedded).
+
+    Called with nothing, as uvicorn's factory in each process `shopkeeper api --workers N`
+    forks, it reads the settings and sets up logging itself (the parent's setup is not
+    inherited by a spawned process)."""
+    if container is None and settings is None:
+        settings = get_settings()
+        configure_logging(settings)
     container = container or build_container(settings or get_settings())
 
     @asynccontextmanager
@@ -47,16 +55,20 @@ def create_app(
     app.state.container = container
     _install_error_handlers(app)
     _install_middleware(app)
-    _include_routers(app)
+    _include_routers(app, demo=container.settings.demo)
     _install_web(app)
     return app
 
 
-def _include_routers(app: FastAPI) -> None:
+def _include_routers(app: FastAPI, *, demo: bool) -> None:
     from shopkeeper.routers import ROUTERS
 
     for router in ROUTERS:
         app.include_router(router)
+    if demo:  # the built-in stand-in for the external delivery Calendar API: demos only
+        from shopkeeper.checkout.shipping.demo_calendar import router as demo_calendar
+
+        app.include_router(demo_calendar)
 
 
 def _install_web(app: FastAPI) -> None:
@@ -75,7 +87,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
         return JSONResponse(
-            {"error": exc.code, "detail": exc.detail},
+            {"error": exc.code, "detail": exc.detail, **exc.extra()},
             status_code=exc.status_code,
             headers=exc.headers,
         )

@@ -22,6 +22,7 @@ HANDLER_MODULES += ["shopkeeper.notifications.winback.handlers"]
 HANDLER_MODULES += ["shopkeeper.notifications.preferences.handlers"]
 HANDLER_MODULES += ["shopkeeper.checkout.cart.handlers"]
 HANDLER_MODULES += ["shopkeeper.checkout.session.handlers"]
+HANDLER_MODULES += ["shopkeeper.checkout.payment.handlers"]
 HANDLER_MODULES += ["shopkeeper.bots.telegram.subscribers"]
 HANDLER_MODULES += ["shopkeeper.bots.discord.subscribers"]
 # Modules whose TASKS tables the scheduler runs.

@@ -231,6 +231,12 @@ def create_sessionmaker(
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
+def is_read_only(session: AsyncSession) -> bool:
+    """Whether `session` comes from a read-only sessionmaker (it may not write)."""
+    bind = session.get_bind()
+    return bool(bind.get_execution_options().get(READ_ONLY, False))
+
+
 @asynccontextmanager
 async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One transaction: commit when the block ends cleanly, roll back otherwise."""

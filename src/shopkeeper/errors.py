@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AppError(Exception):
     status_code = 400
@@ -16,6 +18,10 @@ class AppError(Exception):
     @property
     def code(self) -> str:
         return type(self).__name__
+
+    def extra(self) -> dict[str, Any]:
+        """More fields of the JSON error body (what a client can act on), none by default."""
+        return {}
 
 
 class BadRequest(AppError):

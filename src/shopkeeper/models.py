@@ -9,6 +9,9 @@ from shopkeeper.bots.telegram.playground import models as telegram_playground_mo
 from shopkeeper.bus import models as bus_models
 from shopkeeper.catalog import models as catalog_models
 from shopkeeper.checkout.cart import models as cart_models
+from shopkeeper.checkout.customer import models as checkout_customer_models
+from shopkeeper.checkout.finalize import models as checkout_order_models
+from shopkeeper.checkout.payment import models as checkout_payment_models
 from shopkeeper.checkout.services import models as services_models
 from shopkeeper.checkout.session import models as checkout_session_models
 from shopkeeper.checkout.shipping import models as shipping_models
@@ -38,6 +41,9 @@ __all__ = [
     "bus_models",
     "cart_models",
     "catalog_models",
+    "checkout_customer_models",
+    "checkout_order_models",
+    "checkout_payment_models",
     "checkout_session_models",
     "discord_models",
     "identity_models",

@@ -20,6 +20,9 @@ from shopkeeper.bots.telegram.webhook import router as telegram_webhook_router
 from shopkeeper.catalog.router import media_router as catalog_media_router
 from shopkeeper.catalog.router import router as catalog_router
 from shopkeeper.checkout.cart.router import router as cart_router
+from shopkeeper.checkout.customer.router import router as checkout_customer_router
+from shopkeeper.checkout.finalize.router import router as finalize_router
+from shopkeeper.checkout.payment.router import router as checkout_payment_router
 from shopkeeper.checkout.services.router import router as services_router
 from shopkeeper.checkout.session.router import router as checkout_session_router
 from shopkeeper.checkout.shipping.router import router as shipping_router
@@ -57,6 +60,9 @@ ROUTERS += [audit_router, telegram_bots_router, telegram_channels_router]
 ROUTERS += [telegram_playground_router, discord_router]
 ROUTERS += [broadcasts_router, shipping_router, cart_router]
 ROUTERS += [services_router, warranty_router, checkout_session_router]
+ROUTERS += [checkout_customer_router]
+ROUTERS += [finalize_router]
+ROUTERS += [checkout_payment_router]
 ROUTERS += [preferences_router, winback_router]
 ROUTERS += [metrics_router, pay_page_router, store_router, admin_router]
 ROUTERS += [unsubscribe_router]  # /u/{token}: the email unsubscribe link

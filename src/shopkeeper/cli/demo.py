@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import identity, shops
 from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container, build_container
+from shopkeeper.checkout.shipping.demo_calendar import PREFIX as DEMO_CALENDAR_PATH
+from shopkeeper.cli.demo_domus import DOMUS, ensure_domus
+from shopkeeper.cli.demo_domus_checkout import PROMO_CODE
 from shopkeeper.cli.demo_sales import (
     PLAYGROUND_SHOP,
     ensure_catalogue,
@@ -42,6 +45,8 @@ DEMO_SHOPS = (
     DemoShop("maxloyalty", "MAX Loyalty Bistro", "RUB", "Europe/Moscow", ("ru", "en")),
     DemoShop("gongbu", "Gongbu Courses", "USD", "Asia/Seoul", ("en", "ru")),
     DemoShop("meble", "Meble Dom", "PLN", "Europe/Warsaw", ("pl", "en")),
+    # The whole e-commerce checkout (seed 004): demo_domus.py.
+    DemoShop(DOMUS, "Domus — AGD i meble", "PLN", "Europe/Warsaw", ("pl", "en")),
 )
 # Staff of the first shop, one per role below owner, so every role can be tried.
 DEMO_STAFF = (
@@ -75,6 +80,7 @@ def demo(
     base_url = (settings.public_url or f"http://{host}:{port}").rstrip("/")
     asyncio.run(create_demo_data(settings, password, base_url=base_url))
     _print_login(host, port, password, generated=not settings.admin_password)
+    _print_checkout(host, port, settings.delivery_calendar_url)
     if serve:
         from shopkeeper.cli.server import serve as run_server
 
@@ -87,7 +93,7 @@ async def create_demo_data(
     """Create (or refresh) the demo admin, shops, staff, customers and the bot playground
     (`base_url`: where the app will be served, for the playground bot's Bot API base)."""
     container = build_container(settings)
-    steps = 2 + 4 * len(DEMO_SHOPS) + len(DEMO_STAFF)
+    steps = 3 + 4 * len(DEMO_SHOPS) + len(DEMO_STAFF)
     try:
         with Progress(transient=True) as progress:
             bar = progress.add_task("Creating demo data", total=steps)
@@ -112,6 +118,8 @@ async def create_demo_data(
                 await ensure_paid_sale(container, shop.slug)
                 progress.advance(bar)
             await ensure_playground(container, PLAYGROUND_SHOP, base_url)
+            progress.advance(bar)
+            await ensure_domus(container)
             progress.advance(bar)
     finally:
         await container.close()
@@ -197,3 +205,17 @@ def _print_login(host: str, port: int, password: str, *, generated: bool) -> Non
     table.add_row("Password", f"{password}  ({source})")
     table.add_row("Other staff", ", ".join(e for e, _ in DEMO_STAFF) + " (same password)")
     console.print(table)
+
+
+def _print_checkout(host: str, port: int, calendar_url: str | None) -> None:
+    table = Table(title="E-commerce checkout: the Domus store", show_header=False)
+    table.add_row("Storefront", f"http://{host}:{port}/s/{DOMUS}")
+    table.add_row("Promo code", f"{PROMO_CODE} (10 % off from 1000 zł)")
+    if calendar_url is None:
+        calendar = "none: set SHOPKEEPER_DELIVERY_CALENDAR_URL (make demo uses the built-in one)"
+    elif calendar_url.rstrip("/").endswith(DEMO_CALENDAR_PATH):
+        calendar = f"{calendar_url}  (the built-in demo calendar)"
+    else:
+        calendar = calendar_url
+    table.add_row("Delivery calendar", calendar)
+    Console().print(table)

@@ -35,7 +35,10 @@ async def test_a_shopper_chooses_shipping_address_date_and_promotions(
 ) -> None:
     _, headers = await _cart(client, store)
     first = await _summary(client, store, headers)
-    assert first["missing"] == ["shipping_method", "shipping_address"] and not first["ready"]
+    assert first["missing"] == [
+        "shipping_method", "shipping_address", "payment_method", "customer_data",
+    ]  # fmt: skip
+    assert not first["ready"]
     assert first["totals"] == {"currency": "PLN", "subtotal": 20_000, "discounts": 2_000,
                                "shipping": 0, "total": 18_000}  # fmt: skip
 
@@ -69,8 +72,12 @@ async def test_a_shopper_chooses_shipping_address_date_and_promotions(
         ("Lamp week", True, 2_000)
     ]
 
+    customer = {"email": "ola@example.com", "phone": "+48 600 100 200", "name": "Ola Nowak"}
+    given = await client.post(store.url("/checkout/customer-data"), json=customer,
+                              headers=headers)  # fmt: skip
+    assert given.status_code == 200, given.text
     summary = await _summary(client, store, headers)
-    assert summary["ready"] and summary["missing"] == []
+    assert summary["missing"] == ["payment_method"]  # chosen in tests/checkout/payment
     assert summary["shipping"]["method_code"] == "courier"
     assert summary["shipping"]["price"] == 2_500 + 1_500
     assert summary["shipping"]["delivery_date"] == SUNDAY
@@ -159,7 +166,8 @@ async def test_bad_choices_are_refused_and_change_nothing(
     summary = await _summary(client, store, headers)
     assert summary["shipping"]["method_code"] == "courier" and summary["codes"] == []
     assert summary["shipping"]["delivery_date"] is None
-    assert summary["missing"] == ["delivery_date"] and summary["session_version"] == 3
+    assert summary["missing"] == ["delivery_date", "payment_method", "customer_data"]
+    assert summary["session_version"] == 3
     refused = await events(container, "promotions-events")
     assert [(e.name, e.payload["code"], e.payload["reason"]) for e in refused] == [
         ("promotions.promo_code_invalid.v1", "NOPE", "PromoCodeNotFound")

@@ -5,12 +5,13 @@ A cart belongs to the signed-in storefront customer or, anonymously, to a random
 anonymous cart into the customer's. Public: `add_item`, `change_quantity`, `remove_item`
 (children go with their parent), `merge_carts`, `read_cart_view` (the materialised view:
 catalog prices in the cart's currency, stock, `promotions.evaluate_cart` discounts, gifts,
-totals), `rebuild_view`, `get_cart`, `find_cart`; `bind_customer_resolver` (the port the
-storefront binds). Publishes `cart.item_added.v1`, `cart.item_removed.v1`,
-`cart.item_quantity_changed.v1` (topic cart-events, key = cart id); consumes its own (view
-rebuild) and `identity.customers_merged.v1`. Views: Redis `cart:view:{cart_id}` and
-`cart:counter:{cart_id}` when configured, else `checkout_cart_view`. HTTP:
-/api/v1/shops/{shop}/cart, /cart/items[/{id}], /cart/merge.
+totals), `rebuild_view`, `get_cart`, `find_cart`; after checkout `owned_cart`, `owns`,
+`convert_cart`, `reopen_cart` (a failed payment opens the cart again);
+`bind_customer_resolver` (the port the storefront binds). Publishes `cart.item_added.v1`,
+`cart.item_removed.v1`, `cart.item_quantity_changed.v1` (topic cart-events, key = cart id);
+consumes its own (view rebuild) and `identity.customers_merged.v1`. Views: Redis
+`cart:view:{cart_id}` and `cart:counter:{cart_id}` when configured, else `checkout_cart_view`.
+HTTP: /api/v1/shops/{shop}/cart, /cart/items[/{id}], /cart/merge.
 """
 
 from shopkeeper.checkout.cart.carts import find_cart
@@ -35,6 +36,7 @@ from shopkeeper.checkout.cart.events import (
     CartItemRemoved,
 )
 from shopkeeper.checkout.cart.items import add_item, change_quantity, remove_item
+from shopkeeper.checkout.cart.lifecycle import convert_cart, owned_cart, owns, reopen_cart
 from shopkeeper.checkout.cart.merge import merge_carts, merge_customer_carts
 from shopkeeper.checkout.cart.reads import get_cart, read_cart_view, rebuild_view
 from shopkeeper.checkout.cart.schemas import (
@@ -93,12 +95,16 @@ __all__ = [
     "add_item",
     "bind_customer_resolver",
     "change_quantity",
+    "convert_cart",
     "find_cart",
     "get_cart",
     "merge_carts",
     "merge_customer_carts",
+    "owned_cart",
+    "owns",
     "read_cart_view",
     "rebuild_view",
     "remove_item",
+    "reopen_cart",
     "view_store",
 ]

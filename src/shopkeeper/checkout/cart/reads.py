@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.checkout.cart.carts import find_cart
 from shopkeeper.checkout.cart.errors import CartNotFound
@@ -15,7 +15,7 @@ from shopkeeper.checkout.cart.repository import CartRepository
 from shopkeeper.checkout.cart.schemas import CartItemRead, CartOwner, CartRead, CartView
 from shopkeeper.checkout.cart.view import build_view, empty_view
 from shopkeeper.checkout.cart.view_store import CartViewStore
-from shopkeeper.db import unit_of_work
+from shopkeeper.db import is_read_only
 
 # A stored view of the current version is rebuilt once older than this, so that catalog
 # prices, stock and promotions that changed meanwhile show up without a cart change.
@@ -28,10 +28,12 @@ def _current(view: CartView | None, cart: Cart, now: datetime) -> bool:
 
 async def read_cart_view(
     session: AsyncSession, *, shop_id: uuid.UUID, owner: CartOwner, currency: str,
-    store: CartViewStore, sessions: async_sessionmaker[AsyncSession], now: datetime,
+    store: CartViewStore, now: datetime,
 ) -> CartView:  # fmt: skip
-    """The owner's cart as stored when that view is current; otherwise built now (and
-    kept, through a short transaction of `sessions` when the store writes in one)."""
+    """The owner's cart as stored when that view is current; otherwise built now and kept
+    where that costs no second connection: in Redis, or in the caller's transaction when it
+    may write. (A read-only request leaves the table to the consumers of the cart's events:
+    holding its connection while waiting for another could starve a small pool.)"""
     cart = await find_cart(session, shop_id=shop_id, owner=owner)
     if cart is None:
         return empty_view(currency, now)
@@ -40,10 +42,7 @@ async def read_cart_view(
         return stored
     view = await build_view(session, cart=cart, items=await CartRepository(session).items(cart.id),
                             now=now)  # fmt: skip
-    if store.writes_in_session:
-        async with unit_of_work(sessions) as writer:
-            await store.save(writer, shop_id=shop_id, view=view)
-    else:
+    if not store.writes_in_session or not is_read_only(session):
         await store.save(session, shop_id=shop_id, view=view)
     return view
 

@@ -72,7 +72,7 @@ async def get_cart(
     response.headers["Cache-Control"] = "no-store"
     return await reads.read_cart_view(
         session, shop_id=caller.shop.id, owner=caller.owner, currency=caller.shop.currency,
-        store=store, sessions=container.sessions, now=clock.now(),
+        store=store, now=clock.now(),
     )  # fmt: skip
 
 

@@ -5,7 +5,8 @@ the signed-in storefront customer or the `X-Cart-Token`): the shipping method an
 the address, the delivery date, the payment method code (stored; the payment sub-context
 sets it), promotions set aside or taken back, the promo code. Public: `get_session`,
 `select_method`, `set_address`, `set_delivery_date`, `apply_promotion`, `remove_promotion`,
-`apply_code`, `checkout_summary` (lines, services, warranties, shipping, discounts, totals,
+`apply_code`, `set_payment_method` / `clear_payment_method` (for the payment
+sub-context), `checkout_summary` (lines, services, warranties, shipping, discounts, totals,
 `missing`), `recheck_shipping`. Publishes `shipping.shipping_method_selected.v1`,
 `shipping.shipping_address_provided.v1`, `shipping.delivery_date_selected.v1` (topic
 shipping-events), `promotions.promotion_applied.v1`, `promotions.promotion_removed.v1`,
@@ -32,6 +33,7 @@ from shopkeeper.checkout.session.events import (
     ShippingAddressProvided,
     ShippingMethodSelected,
 )
+from shopkeeper.checkout.session.payment_choice import clear_payment_method, set_payment_method
 from shopkeeper.checkout.session.promotion_choice import (
     CodeRefused,
     apply_code,
@@ -71,11 +73,13 @@ __all__ = [
     "apply_promotion",
     "available_promotions",
     "checkout_summary",
+    "clear_payment_method",
     "get_session",
     "recheck_shipping",
     "remove_promotion",
     "select_method",
     "set_address",
     "set_delivery_date",
+    "set_payment_method",
     "shipping_options",
 ]

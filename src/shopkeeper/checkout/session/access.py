@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.checkout.cart import (
     CartOwner,
@@ -72,7 +72,6 @@ async def for_read(
     owner: CartOwner,
     currency: str,
     store: CartViewStore,
-    sessions: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> Checkout:
     view = await read_cart_view(
@@ -81,7 +80,6 @@ async def for_read(
         owner=owner,
         currency=currency,
         store=store,
-        sessions=sessions,
         now=now,
     )
     if view.cart_id is None:

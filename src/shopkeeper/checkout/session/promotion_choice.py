@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import bus
 from shopkeeper.checkout.cart import CartOwner, CartViewStore
@@ -80,7 +80,6 @@ async def available_promotions(
     owner: CartOwner,
     currency: str,
     store: CartViewStore,
-    sessions: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> PromotionsRead:
     checkout = await for_read(
@@ -89,7 +88,6 @@ async def available_promotions(
         owner=owner,
         currency=currency,
         store=store,
-        sessions=sessions,
         now=now,
     )
     return _options(await _snapshot(session, checkout, now), checkout)

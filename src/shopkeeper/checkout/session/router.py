@@ -56,7 +56,6 @@ async def shipping_available(
         owner=caller.owner,
         currency=caller.shop.currency,
         store=store,
-        sessions=container.sessions,
         calendar=calendar,
         now=clock.now(),
     )
@@ -138,7 +137,6 @@ async def promotions_available(
         owner=caller.owner,
         currency=caller.shop.currency,
         store=store,
-        sessions=container.sessions,
         now=clock.now(),
     )
 
@@ -222,7 +220,6 @@ async def services_available(
         currency=caller.shop.currency,
         language=caller.shop.default_language,
         store=store,
-        sessions=container.sessions,
         now=clock.now(),
     )
 
@@ -244,7 +241,6 @@ async def services_for_item(
         currency=caller.shop.currency,
         language=caller.shop.default_language,
         store=store,
-        sessions=container.sessions,
         now=clock.now(),
     )
 
@@ -265,7 +261,6 @@ async def summary(
         owner=caller.owner,
         currency=caller.shop.currency,
         store=store,
-        sessions=container.sessions,
         calendar=calendar,
         now=clock.now(),
     )

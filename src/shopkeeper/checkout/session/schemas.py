@@ -163,7 +163,8 @@ class CheckoutSummary(BaseModel):
     totals: Totals
     missing: list[str] = Field(
         description="What finalize still needs: shipping_method, shipping_address, "
-        "delivery_date, available_lines"
+        "delivery_date, available_lines, customer_data, consent:<code> (a required consent "
+        "not accepted at its current text)"
     )
     notices: list[str]
     ready: bool

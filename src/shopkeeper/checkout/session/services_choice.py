@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.checkout.cart import CartItemNotFound, CartOwner, CartView, CartViewStore
 from shopkeeper.checkout.services import (
@@ -63,7 +63,6 @@ async def cart_services(
     currency: str,
     language: str,
     store: CartViewStore,
-    sessions: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> CartServices:
     """Each product line's services and the standalone ones, for the owner's cart."""
@@ -73,7 +72,6 @@ async def cart_services(
         owner=owner,
         currency=currency,
         store=store,
-        sessions=sessions,
         now=now,
     )
     return await _offered(session, shop_id, checkout.view, language)
@@ -88,7 +86,6 @@ async def item_services(
     currency: str,
     language: str,
     store: CartViewStore,
-    sessions: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> ItemServices:
     """The services one line of the owner's cart may have (404 for a line not in it)."""
@@ -98,7 +95,6 @@ async def item_services(
         owner=owner,
         currency=currency,
         store=store,
-        sessions=sessions,
         now=now,
     )
     if all(line.id != item_id for line in checkout.view.items):

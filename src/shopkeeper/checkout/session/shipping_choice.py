@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import bus
 from shopkeeper.checkout.cart import CartOwner, CartViewStore, rebuild_view, view_store
@@ -68,7 +68,6 @@ async def shipping_options(
     owner: CartOwner,
     currency: str,
     store: CartViewStore,
-    sessions: async_sessionmaker[AsyncSession],
     calendar: CalendarClient,
     now: datetime,
 ) -> ShippingOptions:
@@ -78,7 +77,6 @@ async def shipping_options(
         owner=owner,
         currency=currency,
         store=store,
-        sessions=sessions,
         now=now,
     )
     return ShippingOptions(

@@ -7,10 +7,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.checkout.cart import CartOwner, CartViewLine, CartViewStore
-from shopkeeper.checkout.session.access import for_read
+from shopkeeper.checkout.customer import finalize_blockers
+from shopkeeper.checkout.session.access import Checkout, for_read
 from shopkeeper.checkout.session.models import CheckoutSession
 from shopkeeper.checkout.session.schemas import (
     CheckoutSummary,
@@ -39,7 +40,6 @@ async def checkout_summary(
     owner: CartOwner,
     currency: str,
     store: CartViewStore,
-    sessions: async_sessionmaker[AsyncSession],
     calendar: CalendarClient,
     now: datetime,
 ) -> CheckoutSummary:
@@ -49,9 +49,17 @@ async def checkout_summary(
         owner=owner,
         currency=currency,
         store=store,
-        sessions=sessions,
         now=now,
     )
+    summary, _ = await summarize(session, checkout=checkout, calendar=calendar, now=now)
+    return summary
+
+
+async def summarize(
+    session: AsyncSession, *, checkout: Checkout, calendar: CalendarClient, now: datetime
+) -> tuple[CheckoutSummary, Snapshot]:
+    """The summary of `checkout` as it is now, and the snapshot it was computed from."""
+    shop_id = checkout.shop_id
     state = checkout.state
     snapshot = await take_snapshot(
         session,
@@ -69,7 +77,8 @@ async def checkout_summary(
     discounts = snapshot.evaluation.discount
     subtotal = snapshot.evaluation.subtotal
     missing, notices = _missing(state, shipping, lines)
-    return CheckoutSummary(
+    missing += await finalize_blockers(session, shop_id=shop_id, cart_id=checkout.cart_id)
+    summary = CheckoutSummary(
         cart_id=checkout.cart_id,
         cart_version=checkout.view.version,
         session_version=state.version if state else 0,
@@ -96,6 +105,7 @@ async def checkout_summary(
         notices=notices,
         ready=not missing,
     )
+    return summary, snapshot
 
 
 def _lines(snapshot: Snapshot) -> list[SummaryLine]:
@@ -194,4 +204,6 @@ def _missing(
         missing.append("shipping_address")
     if shipping.available and shipping.requires_delivery_date and shipping.delivery_date is None:
         missing.append("delivery_date")
+    if not (state and state.payment_method_code):
+        missing.append("payment_method")  # (whether it can still be used: at finalisation)
     return missing, notices

@@ -5,7 +5,8 @@ currency, weight / item-size / category / cart-value limits, a cash-on-delivery 
 for dated deliveries, a calendar code and add-ons (Sunday delivery, an evening slot).
 Public: `available_methods(session, *, shop_id, cart: CartDescription, now, calendar=None)
 -> list[MethodOffer]` (over the pure `offer_methods`), `create_method`, `list_methods`,
-`get_method`, `get_method_by_code`, `ShippingAddress` (postal codes per country),
+`get_method`, `get_method_by_code`, `ShippingAddress` (postal codes per country; also
+`normalise_country`, `normalise_postal_code`),
 `delivery_days(...) -> DeliveryDays | DatesUnavailable`, `validate_delivery_date(...) ->
 DeliveryChoice`, `calendar_client(container)`: the process's Calendar API client (circuit
 breaker, cache; wire format in calendar_client.py). Events: none yet (the checkout session
@@ -14,7 +15,11 @@ HTTP: /api/v1/shops/{shop}/shipping-methods (checkout.read / checkout.write; aud
 the public GET /api/v1/shops/{shop}/shipping/calendar.
 """
 
-from shopkeeper.checkout.shipping.address import ShippingAddress
+from shopkeeper.checkout.shipping.address import (
+    ShippingAddress,
+    normalise_country,
+    normalise_postal_code,
+)
 from shopkeeper.checkout.shipping.availability import (
     AddonOffer,
     CartDescription,
@@ -94,6 +99,8 @@ __all__ = [
     "get_method",
     "get_method_by_code",
     "list_methods",
+    "normalise_country",
+    "normalise_postal_code",
     "offer_methods",
     "validate_delivery_date",
 ]

@@ -57,18 +57,22 @@ async def place_order(
     shipping_amount: int = 0,
     source: str,
     now: datetime,
-    ttl: timedelta = DEFAULT_TTL,
+    ttl: timedelta | None = DEFAULT_TTL,
     actor: Actor | None = None,
     discounts: Mapping[uuid.UUID, int] | None = None,
+    redeemed_code: promotions.PromoQuote | None = None,
 ) -> OrderRead:
-    """A pending order that expires after `ttl` unless paid; stock and the code's use taken.
+    """A pending order that expires after `ttl` unless paid (never when `ttl` is None, as
+    for cash on delivery); stock and the code's use taken.
 
     `actor` is given by staff-facing adapters: the placement is then written to the audit log.
     `discounts` (variant id → amount off its line) are reductions agreed elsewhere, such as a
-    plan change's proration credit; they do not combine with a promo code.
+    plan change's proration credit or a checkout's promotions; they do not combine with a
+    `promo_code` to quote. `redeemed_code` is a code whose discount is already inside
+    `discounts` (a checkout's): the order names it and its use is counted.
     """
     currency, source = _valid(currency, source, shipping_amount)
-    if discounts and promo_code is not None:
+    if (discounts or redeemed_code) and promo_code is not None:
         raise Unprocessable("An order takes a promo code or agreed discounts, not both")
     customer_id = await _customer(session, shop_id, customer_id)
     drafts = [
@@ -77,11 +81,15 @@ async def place_order(
         ), item.quantity)
         for item in _merged(items)
     ]  # fmt: skip
-    quote = await _quote(session, shop_id, promo_code, customer_id, currency, drafts, now)
-    shares = quote.line_discounts if quote else _agreed(drafts, discounts or {})
+    quote = redeemed_code or await _quote(
+        session, shop_id, promo_code, customer_id, currency, drafts, now
+    )
+    shares = _agreed(drafts, discounts or {}) if quote is None or redeemed_code else (
+        quote.line_discounts
+    )  # fmt: skip
     order = _build(new_id(), shop_id, customer_id, currency, drafts, shares, quote, shipping_amount)
     order.source, order.created_at, order.updated_at = source, now, now
-    order.expires_at = now + ttl
+    order.expires_at = None if ttl is None else now + ttl
     await _take_stock_and_code(session, order, drafts, quote, now)
     order.number = await _next_number(session, shop_id)
     OrderRepository(session).add(order)

@@ -8,6 +8,10 @@ from shopkeeper.web.admin import (
     auth,
     broadcast_actions,
     broadcasts,
+    checkout_consents,
+    checkout_services,
+    checkout_shipping,
+    checkout_warranty,
     pages,
     playground,
     premium,
@@ -20,3 +24,7 @@ router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
 router.include_router(broadcast_actions.router)
+router.include_router(checkout_consents.router)
+router.include_router(checkout_shipping.router)
+router.include_router(checkout_services.router)
+router.include_router(checkout_warranty.router)

@@ -1,5 +1,5 @@
-"""What the storefront sells: published plans (the tiers) and digital goods and courses, each
-variant priced in the shop's currency."""
+"""What the storefront sells: published plans (the tiers), digital goods and courses (bought
+at once) and physical goods (put in the cart), each variant priced in the shop's currency."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from shopkeeper.catalog import ProductKind, ProductRead, VariantRead
 from shopkeeper.shops import ShopRead
 
 SOLD_KINDS = (ProductKind.PLAN, ProductKind.DIGITAL, ProductKind.COURSE)
+CART_KINDS = (ProductKind.PHYSICAL,)  # bought through the cart and checkout pages
 PAGE = 200  # products of one kind shown at most
 
 
@@ -75,7 +76,8 @@ async def _cards(session: AsyncSession, shop: ShopRead, kind: ProductKind) -> li
 async def shelf(session: AsyncSession, *, shop: ShopRead) -> Shelf:
     tiers = await _cards(session, shop, ProductKind.PLAN)
     tiers.sort(key=lambda c: (c.from_amount, c.product.name.lower()))
-    products = [c for kind in SOLD_KINDS[1:] for c in await _cards(session, shop, kind)]
+    kinds = (*SOLD_KINDS[1:], *CART_KINDS)
+    products = [c for kind in kinds for c in await _cards(session, shop, kind)]
     products.sort(key=lambda c: c.product.name.lower())
     return Shelf(tiers=tiers, products=products)
 
@@ -83,7 +85,7 @@ async def shelf(session: AsyncSession, *, shop: ShopRead) -> Shelf:
 async def find_card(session: AsyncSession, *, shop: ShopRead, key: str) -> Card | None:
     """The published product named by slug or id, as sold here; None otherwise."""
     wanted = key.lower()
-    for kind in SOLD_KINDS:
+    for kind in (*SOLD_KINDS, *CART_KINDS):
         for found in await _cards(session, shop, kind):
             if wanted in (found.product.slug, str(found.product.id), found.product.id.hex):
                 return found
@@ -94,6 +96,18 @@ async def find_offer(
     session: AsyncSession, *, shop: ShopRead, variant_id: uuid.UUID
 ) -> Offer | None:
     for kind in SOLD_KINDS:
+        for found in await _cards(session, shop, kind):
+            for offer in found.offers:
+                if offer.variant.id == variant_id:
+                    return offer
+    return None
+
+
+async def find_cart_offer(
+    session: AsyncSession, *, shop: ShopRead, variant_id: uuid.UUID
+) -> Offer | None:
+    """A published physical product's variant priced here (what "add to cart" takes)."""
+    for kind in CART_KINDS:
         for found in await _cards(session, shop, kind):
             for offer in found.offers:
                 if offer.variant.id == variant_id:

@@ -9,6 +9,7 @@ from shopkeeper.deps import ClockDep, SessionDep
 from shopkeeper.web.store import offers
 from shopkeeper.web.store.deps import StoreDep
 from shopkeeper.web.store.errors import ProductUnavailable, StoreRoute
+from shopkeeper.web.store.shopper import ShopperDep
 
 router = APIRouter(prefix="/s/{shop}", route_class=StoreRoute, include_in_schema=False)
 
@@ -21,12 +22,15 @@ async def home(store: StoreDep, session: SessionDep, clock: ClockDep) -> Respons
 
 
 @router.get("/p/{key}", name="store_product")
-async def product(key: str, store: StoreDep, session: SessionDep, clock: ClockDep) -> Response:
+async def product(key: str, store: StoreDep, shopper: ShopperDep, session: SessionDep,
+                  clock: ClockDep) -> Response:  # fmt: skip
     card = await offers.find_card(session, shop=store.shop, key=key)
     if card is None:
         raise ProductUnavailable()
     mine = await _live_plans(store, session, clock)
-    return store.render("store/product.html", {"card": card, "held": mine.get(card.product.id)})
+    in_cart = card.product.kind in offers.CART_KINDS  # anyone may add it (a cookie's cart)
+    return shopper.render("store/product.html", {"card": card, "held": mine.get(card.product.id),
+                                                 "in_cart": in_cart})  # fmt: skip
 
 
 async def _live_plans(

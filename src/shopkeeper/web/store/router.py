@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopkeeper.web.store import account, checkout, discord_routes, pages, signin
+from shopkeeper.web.store import (
+    account,
+    cart_pages,
+    checkout,
+    confirmation_pages,
+    delivery_pages,
+    details_pages,
+    discord_routes,
+    extras_pages,
+    pages,
+    payment_pages,
+    signin,
+    summary_pages,
+)
 
 router = APIRouter()
 router.include_router(pages.router)
@@ -12,3 +25,10 @@ router.include_router(signin.router)
 router.include_router(discord_routes.router)
 router.include_router(checkout.router)
 router.include_router(account.router)
+router.include_router(cart_pages.router)
+router.include_router(delivery_pages.router)
+router.include_router(extras_pages.router)
+router.include_router(payment_pages.router)
+router.include_router(details_pages.router)
+router.include_router(summary_pages.router)
+router.include_router(confirmation_pages.router)
