@@ -11,10 +11,12 @@ mode changes or `hang_seconds` pass), "garbage" (200 with a body that is not JSO
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -62,3 +64,15 @@ class FakeCalendar:
             days.append({"date": day.isoformat(), "available": available, "slots": slots})
             day += timedelta(days=1)
         return JSONResponse({"days": days})
+
+
+@pytest.fixture
+async def fake_calendar() -> AsyncIterator[FakeCalendar]:
+    """A fake Calendar API on a local port (import this fixture into a conftest or module)."""
+    from tests.fakes.server import serve
+
+    fake = FakeCalendar()
+    async with serve(fake.app()) as url:
+        fake.url = url
+        yield fake
+        fake.mode = "ok"  # let a held request end before the server stops

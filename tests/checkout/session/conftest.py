@@ -3,8 +3,6 @@ pointed at it (2026-01-01 12:00 UTC, a Thursday) and the Dom store (PLN, Europe/
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from httpx import AsyncClient
 
@@ -12,19 +10,9 @@ from shopkeeper.bootstrap import Container
 from shopkeeper.settings import Settings
 from tests.builders.fixtures import container
 from tests.checkout.session.support import Store, open_store
-from tests.fakes.delivery_calendar import FakeCalendar
-from tests.fakes.server import serve
+from tests.fakes.delivery_calendar import FakeCalendar, fake_calendar
 
-__all__ = ["container"]
-
-
-@pytest.fixture
-async def fake_calendar() -> AsyncIterator[FakeCalendar]:
-    fake = FakeCalendar()
-    async with serve(fake.app()) as url:
-        fake.url = url
-        yield fake
-        fake.mode = "ok"
+__all__ = ["container", "fake_calendar"]
 
 
 @pytest.fixture

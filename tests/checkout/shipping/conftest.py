@@ -3,7 +3,6 @@ pointed at it (2026-01-01 12:00 UTC, a Thursday), a shop in Europe/Warsaw with i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,19 +16,9 @@ from shopkeeper.settings import Settings
 from shopkeeper.shops import ShopRead
 from tests.builders import Staff, shop_with_owner
 from tests.builders.fixtures import container
-from tests.fakes.delivery_calendar import FakeCalendar
-from tests.fakes.server import serve
+from tests.fakes.delivery_calendar import FakeCalendar, fake_calendar
 
-__all__ = ["container", "install_calendar"]
-
-
-@pytest.fixture
-async def fake_calendar() -> AsyncIterator[FakeCalendar]:
-    fake = FakeCalendar()
-    async with serve(fake.app()) as url:
-        fake.url = url
-        yield fake
-        fake.mode = "ok"  # let a held request end before the server stops
+__all__ = ["container", "fake_calendar", "install_calendar"]
 
 
 @pytest.fixture

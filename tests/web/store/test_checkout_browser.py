@@ -11,7 +11,7 @@ Screenshots go to test-results/storefront-checkout-*.png (looked at by a person)
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,22 +24,13 @@ from shopkeeper.settings import Settings
 from tests.browser.conftest import browser, chromium
 from tests.browser.support import serve_app, watch_console
 from tests.conftest import make_settings
-from tests.fakes.delivery_calendar import FakeCalendar
-from tests.fakes.server import serve
+from tests.fakes.delivery_calendar import FakeCalendar, fake_calendar
 from tests.web.store.checkout_support import open_dom
 
-__all__ = ["browser", "chromium"]
+__all__ = ["browser", "chromium", "fake_calendar"]
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[3] / "test-results"
 WAIT = 20_000  # ms: the relay delivers the payment's events in the background
-
-
-@pytest.fixture
-async def fake_calendar() -> AsyncIterator[FakeCalendar]:
-    fake = FakeCalendar()
-    async with serve(fake.app()) as url:
-        fake.url = url
-        yield fake
 
 
 @pytest.fixture

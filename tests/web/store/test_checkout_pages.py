@@ -16,8 +16,7 @@ from shopkeeper import bus
 from shopkeeper.bootstrap import Container
 from shopkeeper.settings import Settings
 from tests.conftest import make_settings
-from tests.fakes.delivery_calendar import FakeCalendar
-from tests.fakes.server import serve
+from tests.fakes.delivery_calendar import FakeCalendar, fake_calendar
 from tests.web.store.checkout_support import (
     ADDRESS,
     Dom,
@@ -28,14 +27,7 @@ from tests.web.store.checkout_support import (
 )
 from tests.web.store.support import location, press_pay
 
-
-@pytest.fixture
-async def fake_calendar() -> AsyncIterator[FakeCalendar]:
-    fake = FakeCalendar()
-    async with serve(fake.app()) as url:
-        fake.url = url
-        yield fake
-        fake.mode = "ok"
+__all__ = ["fake_calendar"]
 
 
 @pytest.fixture

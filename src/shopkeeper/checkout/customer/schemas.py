@@ -21,12 +21,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from shopkeeper.checkout.customer.tax_ids import normalise_tax_id
-from shopkeeper.checkout.shipping import normalise_country, normalise_postal_code
+from shopkeeper.checkout.shipping import Phone, normalise_country, normalise_postal_code
 
 LANGUAGES = ("en", "pl", "ru")
 MAX_TEXT = 5000
-_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
-_PHONE_NOISE = re.compile(r"[\s().-]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # newlines and tabs are fine in a text
 
 
@@ -42,18 +40,6 @@ def _email(value: str) -> str:
     except EmailNotValidError as exc:
         raise PydanticCustomError("email", "{reason}", {"reason": str(exc)}) from None
     return found.normalized.lower()
-
-
-def _phone(value: str) -> str:
-    phone = _PHONE_NOISE.sub("", value)
-    if phone.startswith("00"):
-        phone = "+" + phone[2:]
-    if not _PHONE.match(phone):
-        raise PydanticCustomError(
-            "phone", "a phone number is international: + country code and number, "
-            "e.g. +48 600 100 200",
-        )  # fmt: skip
-    return phone
 
 
 def _text(value: str | None) -> str | None:
@@ -83,7 +69,6 @@ Line100 = Annotated[
     AfterValidator(_line),
 ]  # fmt: skip
 Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(_email)]
-Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(_phone)]
 ConsentCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=64),
     AfterValidator(_code),

@@ -16,7 +16,9 @@ the public GET /api/v1/shops/{shop}/shipping/calendar.
 """
 
 from shopkeeper.checkout.shipping.address import (
+    Phone,
     ShippingAddress,
+    international_phone,
     normalise_country,
     normalise_postal_code,
 )
@@ -87,6 +89,7 @@ __all__ = [
     "InvalidDeliveryAddress",
     "MethodKind",
     "MethodOffer",
+    "Phone",
     "ShippingAddress",
     "ShippingMethodCreate",
     "ShippingMethodNotFound",
@@ -98,6 +101,7 @@ __all__ = [
     "delivery_days",
     "get_method",
     "get_method_by_code",
+    "international_phone",
     "list_methods",
     "normalise_country",
     "normalise_postal_code",

@@ -78,7 +78,8 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-def _phone(value: str) -> str:
+def international_phone(value: str) -> str:
+    """+ country code and number, without spaces, dots, dashes or brackets (else an error)."""
     phone = _PHONE_NOISE.sub("", value)
     if phone.startswith("00"):
         phone = "+" + phone[2:]
@@ -88,6 +89,9 @@ def _phone(value: str) -> str:
             "e.g. +48 600 100 200",
         )  # fmt: skip
     return phone
+
+
+Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(international_phone)]
 
 
 Line200 = Annotated[
@@ -112,7 +116,7 @@ class ShippingAddress(BaseModel):
     city: Line100
     country: Annotated[str, AfterValidator(normalise_country)]
     postal_code: Annotated[str, StringConstraints(max_length=20)]
-    phone: Annotated[str, StringConstraints(max_length=32), AfterValidator(_phone)] | None = None
+    phone: Phone | None = None
 
     @field_validator("postal_code")
     @classmethod
