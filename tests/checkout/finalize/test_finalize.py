@@ -5,14 +5,18 @@ missing, a changed total, another owner's cart and a shortfall are refused, chan
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from httpx import AsyncClient
 
-from shopkeeper import payments
+from shopkeeper import orders, payments
 from shopkeeper.bootstrap import Container
 from shopkeeper.bus import drain
+from shopkeeper.db import unit_of_work
+from shopkeeper.kit.clock import FrozenClock
+from tests.builders.catalog import create_product, create_tax_class, set_prices_include_tax
 from tests.checkout.finalize.support import (
     enable_sandbox,
     finalize,
@@ -23,6 +27,7 @@ from tests.checkout.finalize.support import (
     stock_of,
 )
 from tests.checkout.session.support import Store, add, events
+from tests.fakes.delivery_calendar import FakeCalendar
 
 
 async def _full_cart(client: AsyncClient, store: Store) -> tuple[str, dict[str, str]]:
@@ -164,3 +169,72 @@ async def test_after_a_failed_payment_the_cart_opens_again_and_a_new_order_can_b
         await stock_of(container, store.lamp) == 17
         and await order_count(container, store.shop) == 2
     )
+
+
+async def test_with_the_calendar_down_the_circuit_opens_and_an_undated_checkout_completes(
+    client: AsyncClient, store: Store, container: Container, fake_calendar: FakeCalendar
+) -> None:
+    await enable_sandbox(container, store.shop)
+    fake_calendar.mode = "fail"
+    token = await new_cart(client, store, store.lamp)
+    headers = {"X-Cart-Token": token}
+    where = {"method": "courier", "country": "PL", "postal_code": "00-950"}
+    for _ in range(6):  # enough failures to open the circuit
+        await client.get(store.url("/shipping/calendar"), headers=headers, params=where)
+    asked = len(fake_calendar.calls)
+    methods = (await client.get(store.url("/shipping/available"), headers=headers)).json()
+    courier = next(m for m in methods["methods"] if m["code"] == "courier")
+    assert courier["requires_delivery_date"] and courier["calendar"] == "unavailable"
+    assert len(fake_calendar.calls) == asked  # the open circuit asks the calendar nothing
+
+    summary = await get_ready(client, store, token, method="locker")
+    placed = await finalize(client, store, token, summary)
+
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["order"]["shipping"] == 999
+
+
+async def test_an_order_that_expires_unpaid_gives_back_its_stock_and_its_cart(
+    client: AsyncClient, store: Store, container: Container, clock: FrozenClock
+) -> None:
+    await enable_sandbox(container, store.shop)
+    token = await new_cart(client, store, store.lamp, quantity=4)
+    placed = await finalize(client, store, token, await get_ready(client, store, token))
+    assert placed.status_code == 201 and await stock_of(container, store.lamp) == 16
+    await drain(container)
+
+    clock.advance(minutes=container.settings.order_ttl_minutes + 1)
+    async with unit_of_work(container.sessions) as session:
+        assert await orders.expire_unpaid(session, now=clock.now()) == 1
+    await drain(container)
+
+    assert await stock_of(container, store.lamp) == 20
+    cart = await client.get(store.url("/cart"), headers={"X-Cart-Token": token})
+    assert cart.status_code == 200 and cart.json()["item_count"] == 4
+
+
+async def test_where_prices_exclude_vat_the_summary_shows_it_and_the_order_costs_the_same(
+    client: AsyncClient, store: Store, container: Container
+) -> None:
+    await enable_sandbox(container, store.shop)
+    await set_prices_include_tax(container, shop=store.shop, value=False)
+    vat = await create_tax_class(container, shop=store.shop, rate_bp=2300)
+    chair = await create_product(container, shop=store.shop, name="Chair",
+                                 prices={"PLN": 10_000}, tax_class_id=vat.id)  # fmt: skip
+    token = await new_cart(client, store, chair, quantity=2)
+
+    summary = await get_ready(client, store, token)
+    client.cookies.set("sk_cart", token)
+    page = await client.get(f"/s/{store.shop.slug}/checkout/summary")
+    client.cookies.clear()
+    placed = await finalize(client, store, token, summary)
+
+    totals = summary["totals"]
+    assert (totals["subtotal"], totals["tax"], totals["shipping"]) == (20_000, 4_600, 999)
+    assert totals["total"] == 20_000 + 4_600 + 999
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["order"]["total"] == totals["total"]
+    assert placed.json()["order"]["tax"] == totals["tax"]
+    assert page.status_code == 200, page.text
+    tax_row = re.search(r'id="total-tax">([^<]+)<', page.text)
+    assert tax_row is not None and "46" in tax_row.group(1)  # VAT added: 46.00

@@ -143,6 +143,8 @@ class CartViewLine(BaseModel):
     category_ids: list[uuid.UUID]
     weight_grams: int | None = None
     dimensions_mm: tuple[int, int, int] | None = None
+    tax_rate_bp: int = Field(default=0, description="VAT rate of the line, basis points")
+    tax_included: bool = Field(default=True, description="The price includes VAT (else added)")
 
 
 class CartViewGift(BaseModel):

@@ -132,6 +132,8 @@ async def _line(known: _Catalog, item: CartItem) -> CartViewLine:
         weight_grams=variant.weight_grams if variant else None,
         dimensions_mm=(dimensions.length_mm, dimensions.width_mm, dimensions.height_mm)
         if dimensions else None,
+        tax_rate_bp=sellable.tax_rate_bp if isinstance(sellable, SellableRead) else 0,
+        tax_included=sellable.prices_include_tax if isinstance(sellable, SellableRead) else True,
     )  # fmt: skip
 
 

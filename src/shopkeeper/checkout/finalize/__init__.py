@@ -7,8 +7,10 @@ data, consents; `expected_total`), places the order through `orders.place_order`
 charge, shipping), records it in checkout_order with a snapshot of what was agreed, marks
 the cart converted, publishes `checkout.order_created.v1` and
 `checkout.checkout_completed.v1` (topic checkout-events), commits, then starts the payment
-(checkout.payment). Idempotent per cart. Public: `finalize_checkout`, `place_checkout_order`,
-`order_of_cart`, `checkout_order_for`, `reopen_cart` (re-exported from the cart).
+(checkout.payment). Idempotent per cart. Consumes `orders.order_cancelled.v1`: a checkout
+order that expired unpaid (or staff cancelled) opens its cart again. Public:
+`finalize_checkout`, `place_checkout_order`, `order_of_cart`, `checkout_order_for`,
+`reopen_cart` (re-exported from the cart).
 """
 
 from shopkeeper.checkout.cart import reopen_cart

@@ -102,7 +102,8 @@ class SummaryLine(BaseModel):
     unit_price: int | None
     line_total: int
     discount: int
-    total: int
+    tax: int = Field(description="VAT in this line's total (included in the price, or added)")
+    total: int = Field(description="What the line costs: after discounts, with added VAT")
     available: bool
     problem: str | None
 
@@ -145,6 +146,7 @@ class Totals(BaseModel):
     currency: str
     subtotal: int = Field(description="Lines that can be bought, before discounts")
     discounts: int
+    tax: int = Field(description="VAT within the total (prices with VAT, or VAT added to them)")
     shipping: int = Field(description="The method's price and its add-ons")
     total: int
 

@@ -31,6 +31,7 @@ from shopkeeper.checkout.shipping import (
     ShippingAddress,
     available_methods,
 )
+from shopkeeper.orders.pricing import price_line
 
 
 async def checkout_summary(
@@ -76,6 +77,7 @@ async def summarize(
     lines = _lines(snapshot)
     discounts = snapshot.evaluation.discount
     subtotal = snapshot.evaluation.subtotal
+    priced = [line for line in lines if line.available]
     missing, notices = _missing(state, shipping, lines)
     missing += await finalize_blockers(session, shop_id=shop_id, cart_id=checkout.cart_id)
     summary = CheckoutSummary(
@@ -98,8 +100,9 @@ async def summarize(
             currency=checkout.view.currency,
             subtotal=subtotal,
             discounts=discounts,
+            tax=sum(line.tax for line in priced),
             shipping=shipping.price,
-            total=subtotal - discounts + shipping.price,
+            total=sum(line.total for line in priced) + shipping.price,
         ),
         missing=missing,
         notices=notices,
@@ -114,7 +117,13 @@ def _lines(snapshot: Snapshot) -> list[SummaryLine]:
 
 
 def _line(line: CartViewLine, discount: int) -> SummaryLine:
+    """The line as the order will price it (orders.pricing: VAT included, or added)."""
     usable = line.available and line.in_stock
+    price = price_line(
+        unit_amount=line.unit_price or 0, quantity=line.quantity,
+        discount=discount, tax_rate_bp=line.tax_rate_bp,
+        tax_included=line.tax_included,
+    ) if line.available else None  # fmt: skip
     return SummaryLine(
         item_id=line.id,
         type=line.type.value,
@@ -125,7 +134,8 @@ def _line(line: CartViewLine, discount: int) -> SummaryLine:
         unit_price=line.unit_price,
         line_total=line.line_total if line.available else 0,
         discount=discount,
-        total=(line.line_total - discount) if line.available else 0,
+        tax=price.tax if price else 0,
+        total=price.total if price else 0,
         available=usable,
         problem=line.problem,
     )
