@@ -9,20 +9,17 @@ the cart converted, publishes `checkout.order_created.v1` and
 `checkout.checkout_completed.v1` (topic checkout-events), commits, then starts the payment
 (checkout.payment). Idempotent per cart. Consumes `orders.order_cancelled.v1`: a checkout
 order that expired unpaid (or staff cancelled) opens its cart again. Public:
-`finalize_checkout`, `place_checkout_order`, `order_of_cart`, `checkout_order_for`,
-`reopen_cart` (re-exported from the cart).
+`finalize_checkout`, `place_checkout_order`, `order_of_cart`.
 """
 
-from shopkeeper.checkout.cart import reopen_cart
 from shopkeeper.checkout.finalize.errors import (
     CheckoutNotReady,
-    CheckoutOrderNotFound,
     FinalizedCartNotFound,
     TotalChanged,
 )
 from shopkeeper.checkout.finalize.events import CheckoutCompleted, OrderCreated
 from shopkeeper.checkout.finalize.flow import finalize_checkout
-from shopkeeper.checkout.finalize.reads import checkout_order_for, order_of_cart
+from shopkeeper.checkout.finalize.reads import order_of_cart
 from shopkeeper.checkout.finalize.schemas import (
     CheckoutOrderRead,
     FinalizeRequest,
@@ -33,7 +30,6 @@ from shopkeeper.checkout.finalize.service import Finalised, FinalizeContext, pla
 __all__ = [
     "CheckoutCompleted",
     "CheckoutNotReady",
-    "CheckoutOrderNotFound",
     "CheckoutOrderRead",
     "Finalised",
     "FinalizeContext",
@@ -42,9 +38,7 @@ __all__ = [
     "FinalizedCartNotFound",
     "OrderCreated",
     "TotalChanged",
-    "checkout_order_for",
     "finalize_checkout",
     "order_of_cart",
     "place_checkout_order",
-    "reopen_cart",
 ]

@@ -37,8 +37,3 @@ class TotalChanged(Conflict):
 class FinalizedCartNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("No such cart of yours in this shop")
-
-
-class CheckoutOrderNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("This cart has not been turned into an order")

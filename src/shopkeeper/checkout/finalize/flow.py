@@ -12,7 +12,6 @@ from shopkeeper.checkout.finalize.service import (
     place_checkout_order,
 )
 from shopkeeper.container import Container
-from shopkeeper.db import unit_of_work
 from shopkeeper.errors import AppError
 from shopkeeper.shops import ShopRead
 
@@ -39,7 +38,7 @@ async def _payment_step(
     """A new order's payment starts; a repeat shows the latest attempt (or starts one if
     the first call never got so far)."""
     if not done.created:
-        async with unit_of_work(container.sessions) as session:
+        async with container.readers() as session:
             latest = await payment.latest_payment(session, shop_id=shop.id, order_id=done.order.id)
         if latest is not None:
             return latest
