@@ -4,6 +4,7 @@ out, blocked users unreachable, every message in the delivery log."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import Counter
 
@@ -137,6 +138,33 @@ async def test_two_workers_share_one_broadcast_each_recipient_exactly_once(
     assert sorted(telegram.delivered()) == sorted(p.chat_id for p in crowd)
     assert telegram.busiest_second() <= RATE  # together, not each
     assert (await read(client, bot, broadcast))["progress"]["sent"] == 60
+
+
+async def test_sends_a_stalled_event_loop_made_late_do_not_bunch_up_across_workers(
+    client: AsyncClient, container: Container, bot: Connected, telegram: TimedTelegram
+) -> None:
+    """The event loop stops twice for 0.6 s (a long collection, a slow checkpoint) while two
+    workers send: the sends whose slots went by meanwhile book new ones instead of all going
+    at once when it wakes."""
+    crowd = await people(container, bot, 60)
+    broadcast = await send_now(client, bot, await create(client, bot))
+    gate = build_gate(redis_url=None, engine=container.engine)
+    first, second = engine(container, "w1", gate), engine(container, "w2", gate)
+
+    async def stall() -> None:
+        for _ in range(2):
+            while len(telegram.delivered()) < 15:
+                await asyncio.sleep(0.01)
+            time.sleep(0.6)  # blocks the loop, as a long collection does
+            await asyncio.sleep(0.7)
+
+    stalling = asyncio.create_task(stall())
+    broadcast_id = uuid.UUID(broadcast["id"])
+    await asyncio.gather(first.deliver(broadcast_id), second.deliver(broadcast_id))
+    await stalling
+
+    assert sorted(telegram.delivered()) == sorted(p.chat_id for p in crowd)
+    assert telegram.busiest_second() <= RATE
 
 
 async def test_a_stopped_worker_resumes_without_sending_anything_twice(

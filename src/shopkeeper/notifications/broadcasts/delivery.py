@@ -6,22 +6,20 @@ UPDATE SKIP LOCKED on PostgreSQL) and settled only by the claim's holder. A stop
 (cancelled task: shutdown) records what it sent and puts the rest back; a crashed one leaves
 its claim until the lease runs out, so only its in-flight batch (half a second of sending)
 may be repeated. Rate: slots come from the shared `SlotGate` per bot, WINDOW / `rate` apart
-(`broadcast_rate_per_second`, or `broadcast_paid_rate_per_second` for a paid broadcast): sends
-on time put at most `rate` in any WINDOW (a second and 80 ms for the network's jitter), so the
-rate held is `rate` / WINDOW. Besides, no process sends more than `guard_cap(rate)` (about
-`rate` / CATCH_UP) in any second of its own clock, so sends made late by a busy event loop (a
-garbage collection, a checkpoint) cannot bunch up. That is more than the slots put in a second,
-so sends on time never wait for it and late ones catch up with their slots (instead of each
-staying as late as the send a second before it), and less than `rate`, so a catch-up never
-fills Telegram's second to the brim. A 429 holds the bot's slots for its retry_after and puts
-the recipient back; a 403 makes the recipient unreachable and marks the Telegram user blocked.
+(`broadcast_rate_per_second`, or `broadcast_paid_rate_per_second` for a paid broadcast), and a
+send goes only within LATE of its slot: one that a busy event loop (a garbage collection, a
+checkpoint) made later gives its slot up and books a new one, so late sends never bunch up,
+in one process or across several. The sends of any second then used slots of at most
+1 + LATE seconds, at most `rate` (WINDOW is a second and 80 ms: LATE and the network's
+jitter), and the rate held is `rate` / WINDOW. A 429 holds the bot's slots for its
+retry_after and puts the recipient back; a 403 makes the recipient unreachable and marks the
+Telegram user blocked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import math
 import os
 import socket
 import time
@@ -34,7 +32,7 @@ import structlog
 
 from shopkeeper.db import unit_of_work
 from shopkeeper.kit.ids import new_id
-from shopkeeper.notifications.broadcasts.limiter import SendGuard, SlotGate, build_gate
+from shopkeeper.notifications.broadcasts.limiter import SlotGate, build_gate
 from shopkeeper.notifications.broadcasts.models import Broadcast
 from shopkeeper.notifications.broadcasts.ports import (
     BroadcastChannel,
@@ -51,8 +49,8 @@ from shopkeeper.notifications.broadcasts.repository import (
 
 log = structlog.get_logger(__name__)
 
-WINDOW = 1.08  # seconds the slots of `rate` sends span: a second and 80 ms for jitter
-CATCH_UP = 1.06  # one process sends at most `rate` / CATCH_UP in any second, however late
+WINDOW = 1.08  # seconds the slots of `rate` sends span: a second, LATE and the network's jitter
+LATE = 0.04  # a send this much later than its slot gives it up and books another
 IN_FLIGHT = 64  # requests at once per process: fewer than aiohttp's pool of 100 connections
 MAX_ATTEMPTS = 3  # sends of one recipient that fail on our side (network, 5xx) before giving up
 ENGINE_EXTRA = "notifications.broadcast_engine"
@@ -72,7 +70,6 @@ class BroadcastEngine:
         self.worker = worker or f"{socket.gethostname()[:32]}:{os.getpid()}:{new_id().hex[-6:]}"
         self.gate = gate or build_gate(redis_url=settings.redis_url, engine=container.engine)
         self.lease = timedelta(seconds=settings.broadcast_lease_seconds)
-        self._guards: dict[tuple[str, int], SendGuard] = {}  # per bot and cap: own sends
         self._held: dict[str, float] = {}  # per bot: no sends before (a 429 seen here)
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
@@ -145,10 +142,11 @@ class BroadcastEngine:
         self, post: Post, claimed: list[Claimed], shop_id: uuid.UUID, broadcast_id: uuid.UUID
     ) -> list[Outcome]:
         key, gap = str(post.bot_id), self.gap(post.paid)
-        start = await self.gate.reserve(key, len(claimed), gap)
-        if start - time.time() > self.lease.total_seconds() / 2:  # a long 429 hold: a claim
+        delay = await self.gate.reserve(key, len(claimed), gap)
+        start = time.monotonic() + delay
+        if delay > self.lease.total_seconds() / 2:  # a long 429 hold: a claim
             await self._record(broadcast_id, shop_id, post, [], release=claimed)  # must not
-            await _sleep_until(start)  # outlive its lease while it waits, or two would send
+            await asyncio.sleep(delay)  # outlive its lease while it waits, or two would send
             return []
         tasks = [
             asyncio.create_task(self._send_one(post, c, start + i * gap))
@@ -165,29 +163,27 @@ class BroadcastEngine:
 
     async def _send_one(self, post: Post, claimed: Claimed, at: float) -> Outcome:
         key = str(post.bot_id)
-        await _sleep_until(at)
-        async with self._in_flight:  # a request never waits in the HTTP pool after the cap check
-            await self._within_cap(key, self.rate(post.paid))
-            if (wait := self._held.get(key, 0.0) - time.time()) > 0:  # back, no attempt used
-                return Outcome(
-                    claimed, SendResult("retry", error="held by a 429", retry_after=wait)
-                )
-            result = await self.channel.send(post, claimed.chat_id)
+        while (result := await self._send_in_slot(post, claimed.chat_id, at)) is None:
+            at = time.monotonic() + await self.gate.reserve(key, 1, self.gap(post.paid))
         if result.outcome == "retry" and result.retry_after:
-            until = time.time() + result.retry_after
+            until = time.monotonic() + result.retry_after
             self._held[key] = max(self._held.get(key, 0.0), until)
-            await self.gate.hold(key, until)
+            await self.gate.hold(key, result.retry_after)
             log.info("broadcast.throttled", bot_id=key, retry_after=result.retry_after)
         return Outcome(claimed, result)
 
-    async def _within_cap(self, key: str, rate: float) -> None:
-        """This process sends at most `rate` / CATCH_UP for the bot in any second, whatever the
-        gate said (paid and free broadcasts of a bot are counted apart, each to its own rate)."""
-        cap = guard_cap(rate)
-        guard = self._guards.get((key, cap))
-        if guard is None:
-            guard = self._guards[(key, cap)] = SendGuard(cap, 1.0)
-        await guard.admit()
+    async def _send_in_slot(self, post: Post, chat_id: int, at: float) -> SendResult | None:
+        """Send in the slot at `at` (monotonic), or None when woken more than LATE after it:
+        the caller books another rather than bunch this send up with the next ones."""
+        if (delay := at - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+        async with self._in_flight:  # a request never waits in the HTTP pool after its slot
+            if time.monotonic() - at > LATE:
+                return None
+            key = str(post.bot_id)
+            if (wait := self._held.get(key, 0.0) - time.monotonic()) > 0:  # back, no attempt
+                return SendResult("retry", error="held by a 429", retry_after=wait)
+            return await self.channel.send(post, chat_id)
 
     async def _record(
         self, broadcast_id: uuid.UUID, shop_id: uuid.UUID, post: Post,
@@ -216,12 +212,6 @@ class BroadcastEngine:
                     )
             await log_messages(session, logged)
             await BroadcastRepository(session).count_up(broadcast_id, **counts)
-
-
-def guard_cap(rate: float) -> int:
-    """Sends one process lets go in any second: `rate` / CATCH_UP, and never fewer than the
-    slots a second can hold (WINDOW / `rate` apart), so those on time never wait."""
-    return max(1, int(rate / CATCH_UP), math.ceil(rate / WINDOW))
 
 
 def _settlement(outcome: Outcome, now: Any) -> dict[str, Any]:
@@ -264,12 +254,6 @@ def _post(row: Broadcast) -> Post:
     buttons = tuple((b["text"], b["url"]) for b in row.buttons)
     return Post(bot_id=row.bot_id, text=row.text, image_url=row.image_url, buttons=buttons,
                 paid=row.paid)  # fmt: skip
-
-
-async def _sleep_until(at: float) -> None:
-    delay = at - time.time()
-    if delay > 0:
-        await asyncio.sleep(delay)
 
 
 def broadcast_engine(container: Any) -> BroadcastEngine:
