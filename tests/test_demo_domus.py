@@ -16,8 +16,8 @@ from httpx import ASGITransport, AsyncClient
 
 from shopkeeper.app import create_app
 from shopkeeper.bootstrap import Container
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout.shipping import CalendarClient
-from shopkeeper.checkout.shipping.calendar_store import build_store
 from shopkeeper.checkout.shipping.deps import CALENDAR_EXTRA
 from shopkeeper.cli.demo import ADMIN_EMAIL, create_demo_data
 from shopkeeper.settings import Settings
@@ -40,8 +40,7 @@ async def demo_calendar(app: FastAPI, container: Container) -> AsyncIterator[str
     """The app served on a real port, its calendar client asking the app's own demo
     calendar (what `make demo` sets SHOPKEEPER_DELIVERY_CALENDAR_URL to)."""
     async with serve(app) as url:
-        store = build_store(redis_url=None, engine=container.engine)
-        calendar = CalendarClient(f"{url}/demo/delivery-calendar", store)
+        calendar = CalendarClient(f"{url}/demo/delivery-calendar", cache_store(container))
         container.extras[CALENDAR_EXTRA] = calendar
         yield url
         await calendar.close()

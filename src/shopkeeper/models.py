@@ -7,6 +7,7 @@ from shopkeeper.bots.telegram import chat_models as telegram_chat_models
 from shopkeeper.bots.telegram import models as telegram_models
 from shopkeeper.bots.telegram.playground import models as telegram_playground_models
 from shopkeeper.bus import models as bus_models
+from shopkeeper.cache import models as cache_models
 from shopkeeper.catalog import models as catalog_models
 from shopkeeper.checkout.cart import models as cart_models
 from shopkeeper.checkout.customer import models as checkout_customer_models
@@ -39,6 +40,7 @@ __all__ = [
     "access_models",
     "audit_models",
     "bus_models",
+    "cache_models",
     "cart_models",
     "catalog_models",
     "checkout_customer_models",

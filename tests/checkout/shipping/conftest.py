@@ -9,8 +9,8 @@ import pytest
 from httpx import AsyncClient
 
 from shopkeeper.bootstrap import Container
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout.shipping import CalendarClient
-from shopkeeper.checkout.shipping.calendar_store import build_store
 from shopkeeper.checkout.shipping.deps import CALENDAR_EXTRA
 from shopkeeper.settings import Settings
 from shopkeeper.shops import ShopRead
@@ -36,8 +36,7 @@ async def owned_shop(container: Container, client: AsyncClient) -> tuple[ShopRea
 def install_calendar(container: Container, **options: Any) -> CalendarClient:
     """Give the app a calendar client with these options (timeouts, thresholds) instead."""
     settings = container.settings
-    store = build_store(redis_url=settings.redis_url, engine=container.engine)
-    client = CalendarClient(settings.delivery_calendar_url, store, **options)
+    client = CalendarClient(settings.delivery_calendar_url, cache_store(container), **options)
     container.extras[CALENDAR_EXTRA] = client
     container.closers.append(client.close)
     return client

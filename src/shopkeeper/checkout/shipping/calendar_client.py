@@ -14,7 +14,7 @@ Breaker: closed → open after `failure_threshold` consecutive failures; open fo
 failure opens it for another cool-down. Cache: the answer for today + `horizon_days` under
 `calendar:{calendar_code}:{country}-{postal_code}` for `cache_ttl` seconds (postal codes
 repeat across countries, hence the country in the key's postal part). Both live in the
-store of `calendar_store.build_store`: Redis, else memory on SQLite, else the database.
+process's cache store (`shopkeeper.cache`): Redis, else memory on SQLite, else the database.
 Failures are never cached. Time is the caller's `now`, so tests can move it.
 """
 
@@ -30,7 +30,7 @@ import httpx
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from shopkeeper.checkout.shipping.calendar_store import CalendarStore
+from shopkeeper.cache import KeyValueStore
 
 log = structlog.get_logger(__name__)
 
@@ -102,7 +102,7 @@ class CalendarClient:
     def __init__(
         self,
         base_url: str | None,
-        store: CalendarStore,
+        store: KeyValueStore,
         *,
         http: httpx.AsyncClient | None = None,
         timeout: float = 3.0,
@@ -122,8 +122,8 @@ class CalendarClient:
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout))
 
     async def close(self) -> None:
+        """Its HTTP client; the store is the process's (closed with the container)."""
         await self._http.aclose()
-        await self.store.close()
 
     async def calendar(
         self, *, calendar_code: str, country: str, postal_code: str, today: date, now: datetime

@@ -1,4 +1,4 @@
-"""Tables of shipping: the shop's shipping methods and the delivery calendar's cache entries."""
+"""Tables of shipping: the shop's shipping methods."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, JSONType, UTCDateTime
@@ -46,13 +46,3 @@ class ShippingMethod(Base):
     addons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class CalendarEntry(Base):
-    """Key → value with an expiry: the calendar cache and breaker on PostgreSQL without Redis."""
-
-    __tablename__ = "shipping_calendar_entry"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,10 +1,10 @@
-"""Where the delivery calendar keeps its cache and circuit-breaker state (key → text, TTL).
+"""Key → text stores with a TTL, for caches and small shared state (a circuit breaker).
 
 The same choice as the rate limiter's stores: Redis when `SHOPKEEPER_REDIS_URL` is set
 (shared by every replica); otherwise the process's memory on SQLite (the embedded shape runs
 exactly one process, and its request transactions would contend with a second writer on the
-file); otherwise the `shipping_calendar_entry` table, so API replicas on PostgreSQL share the
-cache and the breaker. The TTL here only lets old entries go; what an entry means in time
+file); otherwise the `cache_entry` table, so API replicas on PostgreSQL share the caches
+and the breaker. The TTL here only lets old entries go; what an entry means in time
 (fresh, open until) is written inside its value by the caller, against the app's clock.
 """
 
@@ -18,12 +18,12 @@ from sqlalchemy import BigInteger, String, case, cast, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shopkeeper.checkout.shipping.models import CalendarEntry
+from shopkeeper.cache.models import CacheEntry
 
 SWEEP_SECONDS = 60
 
 
-class CalendarStore(Protocol):
+class KeyValueStore(Protocol):
     async def get(self, key: str) -> str | None: ...
 
     async def put(self, key: str, value: str, ttl: int) -> None: ...
@@ -97,7 +97,7 @@ class RedisStore:
 
 
 class DatabaseStore:
-    """Upserts into `shipping_calendar_entry`, each in its own short transaction."""
+    """Upserts into `cache_entry`, each in its own short transaction."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -105,8 +105,8 @@ class DatabaseStore:
         self._swept_at = float("-inf")
 
     async def get(self, key: str) -> str | None:
-        stmt = select(CalendarEntry.value).where(
-            CalendarEntry.key == key, CalendarEntry.expires_at > datetime.now(UTC)
+        stmt = select(CacheEntry.value).where(
+            CacheEntry.key == key, CacheEntry.expires_at > datetime.now(UTC)
         )
         async with self._engine.connect() as conn:
             value: str | None = await conn.scalar(stmt)
@@ -114,11 +114,11 @@ class DatabaseStore:
 
     async def put(self, key: str, value: str, ttl: int) -> None:
         expires_at = datetime.now(UTC) + timedelta(seconds=ttl)
-        insert = self._dialect.insert(CalendarEntry).values(
+        insert = self._dialect.insert(CacheEntry).values(
             key=key, value=value, expires_at=expires_at
         )
         stmt = insert.on_conflict_do_update(
-            index_elements=[CalendarEntry.key],
+            index_elements=[CacheEntry.key],
             set_={"value": insert.excluded.value, "expires_at": insert.excluded.expires_at},
         )
         async with self._engine.begin() as conn:
@@ -127,17 +127,17 @@ class DatabaseStore:
 
     async def incr(self, key: str, ttl: int) -> int:
         now = datetime.now(UTC)
-        insert = self._dialect.insert(CalendarEntry).values(
+        insert = self._dialect.insert(CacheEntry).values(
             key=key, value="1", expires_at=now + timedelta(seconds=ttl)
         )
-        counted = cast(cast(CalendarEntry.value, BigInteger) + 1, String)
+        counted = cast(cast(CacheEntry.value, BigInteger) + 1, String)
         stmt = insert.on_conflict_do_update(
-            index_elements=[CalendarEntry.key],
+            index_elements=[CacheEntry.key],
             set_={
-                "value": case((CalendarEntry.expires_at <= now, "1"), else_=counted),
+                "value": case((CacheEntry.expires_at <= now, "1"), else_=counted),
                 "expires_at": insert.excluded.expires_at,
             },
-        ).returning(CalendarEntry.value)
+        ).returning(CacheEntry.value)
         async with self._engine.begin() as conn:
             value = (await conn.execute(stmt)).scalar_one()
         return int(value)
@@ -145,22 +145,20 @@ class DatabaseStore:
     async def delete(self, *keys: str) -> None:
         if keys:
             async with self._engine.begin() as conn:
-                await conn.execute(delete(CalendarEntry).where(CalendarEntry.key.in_(keys)))
+                await conn.execute(delete(CacheEntry).where(CacheEntry.key.in_(keys)))
 
     async def _sweep(self, conn: Any) -> None:
         """At most once a minute per process: drop entries past their expiry."""
         if time.monotonic() - self._swept_at < SWEEP_SECONDS:
             return
         self._swept_at = time.monotonic()
-        await conn.execute(
-            delete(CalendarEntry).where(CalendarEntry.expires_at <= datetime.now(UTC))
-        )
+        await conn.execute(delete(CacheEntry).where(CacheEntry.expires_at <= datetime.now(UTC)))
 
     async def close(self) -> None:
         return None
 
 
-def build_store(*, redis_url: str | None, engine: AsyncEngine) -> CalendarStore:
+def build_store(*, redis_url: str | None, engine: AsyncEngine) -> KeyValueStore:
     """Redis when configured; else memory for SQLite (one process); else the database table."""
     if redis_url:
         return RedisStore(redis_url)
