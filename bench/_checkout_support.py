@@ -75,6 +75,7 @@ async def seed(env: dict[str, str], *, stock: int) -> Plan:
 async def _shop(session: Any, container: Any, stock: int) -> Plan:
     from shopkeeper import catalog, identity, payments, promotions, shops
     from shopkeeper.audit import Actor
+    from shopkeeper.cache import cache_store
     from shopkeeper.catalog import PriceIn, ProductCreate
     from shopkeeper.checkout import shipping, warranty
     from shopkeeper.payments.providers import sandbox
@@ -105,12 +106,14 @@ async def _shop(session: Any, container: Any, stock: int) -> Plan:
         "code": "courier", "name": "Courier", "kind": "courier", "prices": {"PLN": 2_500},
         "requires_delivery_date": True, "calendar_code": "courier-pl", "cash_on_delivery": True,
     })  # fmt: skip
-    await shipping.create_method(session, shop_id=shop.id, data=courier, actor=actor, now=now)
+    await shipping.create_method(session, shop_id=shop.id, data=courier, actor=actor, now=now,
+                                 cache=cache_store(container))  # fmt: skip
     rule = PromotionCreate.model_validate({
         "name": "Lamp week", "kind": "percent_off", "params": {"percent_bp": 1000},
         "targets": {"product_ids": [str(lamp.id)]},
     })  # fmt: skip
-    await create_promotion(session, shop_id=shop.id, data=rule, actor=actor, now=now)
+    await create_promotion(session, shop_id=shop.id, data=rule, actor=actor, now=now,
+                           cache=cache_store(container))  # fmt: skip
     code = promotions.PromoCodeCreate(code=CODE, percent_off_bp=500)
     await promotions.create_promo_code(session, shop_id=shop.id, data=code, actor=actor, now=now)
     config = sandbox.new_config()

@@ -7,6 +7,7 @@ from typing import Any
 
 from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout import shipping
 from shopkeeper.checkout.shipping import ShippingMethodCreate, ShippingMethodRead
 from shopkeeper.db import unit_of_work
@@ -31,4 +32,5 @@ async def create_shipping_method(
             data=ShippingMethodCreate.model_validate(values),
             actor=Actor.system("tests"),
             now=container.clock.now(),
+            cache=cache_store(container),
         )

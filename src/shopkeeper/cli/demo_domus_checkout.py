@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import catalog, payments, promotions, shops
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout import customer, shipping
 from shopkeeper.checkout.customer import ConsentCreate, ConsentTexts
 from shopkeeper.checkout.shipping import (
@@ -133,7 +134,7 @@ async def _shipping(
         except ShippingMethodNotFound:
             await shipping.create_method(
                 session, shop_id=shop_id, data=method, actor=DEMO_ACTOR,
-                now=container.clock.now(),
+                now=container.clock.now(), cache=cache_store(container),
             )  # fmt: skip
 
 
@@ -149,8 +150,9 @@ async def _promotions(
     for data in promotion_rules(category_ids, gift):
         if data.name not in names:
             await create_promotion(
-                session, shop_id=shop_id, data=data, actor=DEMO_ACTOR, now=container.clock.now()
-            )
+                session, shop_id=shop_id, data=data, actor=DEMO_ACTOR, now=container.clock.now(),
+                cache=cache_store(container),
+            )  # fmt: skip
 
 
 async def _promo_code(session: AsyncSession, shop_id: uuid.UUID, container: Container) -> None:

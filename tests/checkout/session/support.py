@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container
 from shopkeeper.bus.models import OutboxEvent
+from shopkeeper.cache import cache_store
 from shopkeeper.catalog import ProductRead, VariantCreate
 from shopkeeper.catalog.schemas import Dimensions
 from shopkeeper.checkout.shipping import ShippingMethodRead
@@ -97,7 +98,7 @@ async def open_store(container: Container, client: AsyncClient) -> Store:
     async with unit_of_work(container.sessions) as session:
         lamp_week = await create_promotion(
             session, shop_id=shop.id, actor=Actor.system("tests"), now=container.clock.now(),
-            data=PromotionCreate.model_validate({
+            cache=cache_store(container), data=PromotionCreate.model_validate({
                 "name": "Lamp week", "kind": "percent_off", "params": {"percent_bp": 1000},
                 "targets": {"product_ids": [str(lamp.id)]},
             }),

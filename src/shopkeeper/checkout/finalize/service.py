@@ -93,7 +93,9 @@ async def _finalise(
     checkout = await for_change(session, shop_id=shop.id, owner=owner, store=ctx.store, now=now)
     if checkout.cart_id != cart.id:  # the owner's open cart is another one
         raise FinalizedCartNotFound()
-    summary, snapshot = await summarize(session, checkout=checkout, calendar=ctx.calendar, now=now)
+    summary, snapshot = await summarize(
+        session, checkout=checkout, calendar=ctx.calendar, now=now, fresh=True
+    )
     method, problem = await _payment_method(session, checkout, summary)
     missing = list(summary.missing)
     if problem and "payment_method" not in missing:

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
+from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import audit
 from shopkeeper.audit import Actor
+from shopkeeper.cache import KeyValueStore, cached_json, content_hash
 from shopkeeper.checkout.services.availability import (
     CartServices,
     ServiceChoice,
@@ -79,7 +81,13 @@ def _parsed(shop_id: uuid.UUID, stored: _Stored) -> ParsedRules:
 
 async def resolved_rules(session: AsyncSession, *, shop_id: uuid.UUID) -> list[ResolvedRule]:
     """The shop's rules that can be offered now (published service, SKU found)."""
-    parsed = _parsed(shop_id, await _stored(session, shop_id))
+    return await _resolved(session, shop_id, await _stored(session, shop_id))
+
+
+async def _resolved(
+    session: AsyncSession, shop_id: uuid.UUID, stored: _Stored
+) -> list[ResolvedRule]:
+    parsed = _parsed(shop_id, stored)
     if not parsed.rules.services:
         return []
     resolved, _ = resolve(parsed, await load_catalog(session, shop_id=shop_id))
@@ -93,10 +101,29 @@ async def available_services(
     cart: ServicesCart,
     currency: str,
     language: str = "en",
+    cache: KeyValueStore | None = None,
 ) -> CartServices:
-    """Per product line the item services it may have, and the standalone ones, priced."""
-    rules = await resolved_rules(session, shop_id=shop_id)
-    return offer_services(rules, cart, currency=currency.upper(), language=language)
+    """Per product line the item services it may have, and the standalone ones, priced.
+
+    With `cache`, kept OFFERS_TTL seconds under `services:available:{shop}:{rules
+    version}:{cart_hash}`: a save of the rules names new entries at once; a catalog change
+    (a service's price) shows within OFFERS_TTL, and a chosen service is priced by the cart
+    from the catalog itself."""
+    stored = await _stored(session, shop_id)
+
+    async def offered() -> CartServices:
+        rules = await _resolved(session, shop_id, stored)
+        return offer_services(rules, cart, currency=currency.upper(), language=language)
+
+    if cache is None:
+        return await offered()
+    digest = content_hash(cart.model_dump(mode="json"), currency.upper(), language)
+    key = f"services:available:{shop_id}:{stored.version}:{digest}"
+    return await cached_json(cache, key, ttl=OFFERS_TTL, adapter=_OFFERS, compute=offered)
+
+
+_OFFERS = TypeAdapter(CartServices)
+OFFERS_TTL = 60
 
 
 async def available_standalone(

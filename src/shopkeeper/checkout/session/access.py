@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.cache import content_hash
 from shopkeeper.checkout.cart import (
     CartOwner,
     CartView,
@@ -36,6 +37,13 @@ class Checkout:
     customer_id: uuid.UUID | None
     view: CartView
     state: CheckoutSession | None
+
+    def fingerprint(self) -> str:
+        """Names this cart view with this session state: any change of either (a cart
+        change, a view rebuilt with new prices, a choice made) gives another."""
+        state = self.state.version if self.state is not None else 0
+        return content_hash(self.cart_id, self.view.version, self.view.built_at, state,
+                            self.customer_id)  # fmt: skip
 
     def facts(self) -> dict[str, Any]:
         assert self.state is not None

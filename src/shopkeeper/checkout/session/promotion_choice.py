@@ -9,9 +9,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import bus
+from shopkeeper.cache import KeyValueStore, cached_json
 from shopkeeper.checkout.cart import CartOwner, CartViewStore
 from shopkeeper.checkout.session.access import Checkout, bump, for_change, for_read
 from shopkeeper.checkout.session.errors import (
@@ -28,6 +30,7 @@ from shopkeeper.checkout.session.events import (
 from shopkeeper.checkout.session.schemas import PromotionOption, PromotionsRead
 from shopkeeper.checkout.session.snapshot import Snapshot, check_code, take_snapshot
 from shopkeeper.errors import AppError
+from shopkeeper.promotions.rules import promotions_generation
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,12 @@ async def available_promotions(
     currency: str,
     store: CartViewStore,
     now: datetime,
+    cache: KeyValueStore,
 ) -> PromotionsRead:
+    """What the owner's cart qualifies for, kept OFFERS_TTL seconds in `cache` under
+    `promotions:available:{shop}:{promotions generation}:{cart_hash}` (the hash names the
+    cart view and the session state; a change of the shop's promotions moves the generation
+    on; a promo code used up elsewhere shows within OFFERS_TTL, and finalising checks it)."""
     checkout = await for_read(
         session,
         shop_id=shop_id,
@@ -90,7 +98,17 @@ async def available_promotions(
         store=store,
         now=now,
     )
-    return _options(await _snapshot(session, checkout, now), checkout)
+
+    async def options() -> PromotionsRead:
+        return _options(await _snapshot(session, checkout, now), checkout)
+
+    current = await promotions_generation(cache, shop_id)
+    key = f"promotions:available:{shop_id}:{current}:{checkout.fingerprint()}"
+    return await cached_json(cache, key, ttl=OFFERS_TTL, adapter=_READ, compute=options)
+
+
+_READ = TypeAdapter(PromotionsRead)
+OFFERS_TTL = 60
 
 
 async def apply_promotion(

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout.cart.deps import CartOwnerDep, ViewStoreDep
 from shopkeeper.checkout.services import CartServices, ItemServices
 from shopkeeper.checkout.session import promotion_choice, services_choice, shipping_choice
@@ -26,7 +27,7 @@ from shopkeeper.checkout.session.schemas import (
     ShippingOptions,
     ShippingSelect,
 )
-from shopkeeper.checkout.session.summary import checkout_summary
+from shopkeeper.checkout.session.totals import checkout_summary
 from shopkeeper.checkout.shipping import CalendarClient, ShippingAddress, calendar_client
 from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 
@@ -138,6 +139,7 @@ async def promotions_available(
         currency=caller.shop.currency,
         store=store,
         now=clock.now(),
+        cache=cache_store(container),
     )
 
 
@@ -221,6 +223,7 @@ async def services_available(
         language=caller.shop.default_language,
         store=store,
         now=clock.now(),
+        cache=cache_store(container),
     )
 
 
@@ -242,6 +245,7 @@ async def services_for_item(
         language=caller.shop.default_language,
         store=store,
         now=clock.now(),
+        cache=cache_store(container),
     )
 
 
@@ -262,5 +266,6 @@ async def summary(
         currency=caller.shop.currency,
         store=store,
         calendar=calendar,
+        cache=cache_store(container),
         now=clock.now(),
     )

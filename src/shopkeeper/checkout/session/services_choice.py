@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.cache import KeyValueStore
 from shopkeeper.checkout.cart import CartItemNotFound, CartOwner, CartView, CartViewStore
 from shopkeeper.checkout.services import (
     CartServices,
@@ -43,8 +44,9 @@ def services_cart(view: CartView, ancestors: dict[uuid.UUID, frozenset[uuid.UUID
 
 
 async def _offered(
-    session: AsyncSession, shop_id: uuid.UUID, view: CartView, language: str
-) -> CartServices:
+    session: AsyncSession, shop_id: uuid.UUID, view: CartView, language: str,
+    cache: KeyValueStore,
+) -> CartServices:  # fmt: skip
     ancestors = await category_ancestors(session, shop_id=shop_id)
     return await available_services(
         session,
@@ -52,6 +54,7 @@ async def _offered(
         cart=services_cart(view, ancestors),
         currency=view.currency,
         language=language,
+        cache=cache,
     )
 
 
@@ -64,8 +67,10 @@ async def cart_services(
     language: str,
     store: CartViewStore,
     now: datetime,
+    cache: KeyValueStore,
 ) -> CartServices:
-    """Each product line's services and the standalone ones, for the owner's cart."""
+    """Each product line's services and the standalone ones, for the owner's cart (kept per
+    cart in `cache`, the process's cache store)."""
     checkout = await for_read(
         session,
         shop_id=shop_id,
@@ -74,7 +79,7 @@ async def cart_services(
         store=store,
         now=now,
     )
-    return await _offered(session, shop_id, checkout.view, language)
+    return await _offered(session, shop_id, checkout.view, language, cache)
 
 
 async def item_services(
@@ -87,6 +92,7 @@ async def item_services(
     language: str,
     store: CartViewStore,
     now: datetime,
+    cache: KeyValueStore,
 ) -> ItemServices:
     """The services one line of the owner's cart may have (404 for a line not in it)."""
     checkout = await for_read(
@@ -99,5 +105,5 @@ async def item_services(
     )
     if all(line.id != item_id for line in checkout.view.items):
         raise CartItemNotFound()
-    offered = await _offered(session, shop_id, checkout.view, language)
+    offered = await _offered(session, shop_id, checkout.view, language, cache)
     return ItemServices(item_id=item_id, services=offered.for_item(item_id))

@@ -47,7 +47,8 @@ from shopkeeper.container import Container
 async def methods_for(
     session: AsyncSession, checkout: Checkout, *, calendar: CalendarClient | None, now: datetime
 ) -> list[MethodOffer]:
-    """The shop's methods priced for the cart after this checkout's discounts."""
+    """The shop's methods priced for the cart after this checkout's discounts, kept per cart
+    in the process's cache store (where the calendar keeps its answers) when one is given."""
     snapshot = await take_snapshot(
         session,
         view=checkout.view,
@@ -57,8 +58,9 @@ async def methods_for(
         now=now,
     )
     return await available_methods(
-        session, shop_id=checkout.shop_id, cart=snapshot.shipping_cart(), now=now, calendar=calendar
-    )
+        session, shop_id=checkout.shop_id, cart=snapshot.shipping_cart(), now=now,
+        calendar=calendar, cache=calendar.store if calendar is not None else None,
+    )  # fmt: skip
 
 
 async def shipping_options(

@@ -1,17 +1,17 @@
 """The checkout summary: every line, services and warranties, gifts, shipping with its price
 and date, promotions and codes with their discounts, the totals, and what is still missing
-before the order can be finalised. Computed on each request; nothing here is stored."""
+before the order can be finalised, computed now. `priced_summary` is the part kept as the
+materialised totals view (totals.py); what customer data and consents lack is added per read."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.checkout.cart import CartOwner, CartViewLine, CartViewStore
+from shopkeeper.checkout.cart import CartViewLine
 from shopkeeper.checkout.customer import finalize_blockers
-from shopkeeper.checkout.session.access import Checkout, for_read
+from shopkeeper.checkout.session.access import Checkout
 from shopkeeper.checkout.session.models import CheckoutSession
 from shopkeeper.checkout.session.schemas import (
     CheckoutSummary,
@@ -34,32 +34,32 @@ from shopkeeper.checkout.shipping import (
 from shopkeeper.orders.pricing import price_line
 
 
-async def checkout_summary(
-    session: AsyncSession,
-    *,
-    shop_id: uuid.UUID,
-    owner: CartOwner,
-    currency: str,
-    store: CartViewStore,
-    calendar: CalendarClient,
-    now: datetime,
-) -> CheckoutSummary:
-    checkout = await for_read(
-        session,
-        shop_id=shop_id,
-        owner=owner,
-        currency=currency,
-        store=store,
-        now=now,
-    )
-    summary, _ = await summarize(session, checkout=checkout, calendar=calendar, now=now)
-    return summary
-
-
 async def summarize(
-    session: AsyncSession, *, checkout: Checkout, calendar: CalendarClient, now: datetime
-) -> tuple[CheckoutSummary, Snapshot]:
-    """The summary of `checkout` as it is now, and the snapshot it was computed from."""
+    session: AsyncSession, *, checkout: Checkout, calendar: CalendarClient, now: datetime,
+    fresh: bool = False,
+) -> tuple[CheckoutSummary, Snapshot]:  # fmt: skip
+    """The summary of `checkout` as it is now, and the snapshot it was computed from; `fresh`
+    reads nothing kept in a cache (the finalisation's real-time checks)."""
+    summary, snapshot = await priced_summary(
+        session, checkout=checkout, calendar=calendar, now=now, fresh=fresh
+    )
+    return await with_blockers(session, summary, checkout), snapshot
+
+
+async def with_blockers(
+    session: AsyncSession, summary: CheckoutSummary, checkout: Checkout
+) -> CheckoutSummary:
+    """`summary` with what customer data and consents still lack added to `missing`."""
+    blockers = await finalize_blockers(session, shop_id=checkout.shop_id, cart_id=checkout.cart_id)
+    missing = [*summary.missing, *blockers]
+    return summary.model_copy(update={"missing": missing, "ready": not missing})
+
+
+async def priced_summary(
+    session: AsyncSession, *, checkout: Checkout, calendar: CalendarClient, now: datetime,
+    fresh: bool = False,
+) -> tuple[CheckoutSummary, Snapshot]:  # fmt: skip
+    """Everything of the summary but customer data and consents, as it is now."""
     shop_id = checkout.shop_id
     state = checkout.state
     snapshot = await take_snapshot(
@@ -71,15 +71,15 @@ async def summarize(
         now=now,
     )
     offers = await available_methods(
-        session, shop_id=shop_id, cart=snapshot.shipping_cart(), now=now, calendar=calendar
-    )
+        session, shop_id=shop_id, cart=snapshot.shipping_cart(), now=now, calendar=calendar,
+        cache=None if fresh else calendar.store,  # the process's cache store
+    )  # fmt: skip
     shipping = _shipping(state, offers)
     lines = _lines(snapshot)
     discounts = snapshot.evaluation.discount
     subtotal = snapshot.evaluation.subtotal
     priced = [line for line in lines if line.available]
     missing, notices = _missing(state, shipping, lines)
-    missing += await finalize_blockers(session, shop_id=shop_id, cart_id=checkout.cart_id)
     summary = CheckoutSummary(
         cart_id=checkout.cart_id,
         cart_version=checkout.view.version,

@@ -60,6 +60,7 @@ from shopkeeper.checkout.shipping.methods import (
     get_method_by_code,
     list_methods,
 )
+from shopkeeper.checkout.shipping.offers_cache import offers_generation
 from shopkeeper.checkout.shipping.schemas import (
     Addon,
     AddonRule,
@@ -106,5 +107,6 @@ __all__ = [
     "normalise_country",
     "normalise_postal_code",
     "offer_methods",
+    "offers_generation",
     "validate_delivery_date",
 ]

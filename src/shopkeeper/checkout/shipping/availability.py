@@ -22,10 +22,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.cache import KeyValueStore, cached_json
 from shopkeeper.checkout.shipping.calendar_client import CalendarClient
+from shopkeeper.checkout.shipping.offers_cache import OFFERS_TTL, offers_key
 from shopkeeper.checkout.shipping.repository import ShippingRepository
 from shopkeeper.checkout.shipping.schemas import (
     MAX_SIDE_MM,
@@ -233,26 +235,42 @@ async def available_methods(
     cart: CartDescription,
     now: datetime,
     calendar: CalendarClient | None = None,
+    cache: KeyValueStore | None = None,
 ) -> list[MethodOffer]:
     """The shop's active methods priced for `cart`, unavailable ones with their reasons.
 
     Give `calendar` to learn whether dated methods can show dates now (no API call: the
-    breaker's state); without it their `calendar` is "unknown".
+    breaker's state); without it their `calendar` is "unknown". Give `cache` to keep the
+    priced offers per cart description (`offers_cache`).
     """
-    methods = [
-        ShippingMethodRead.model_validate(m)
-        for m in await ShippingRepository(session).list_methods(shop_id, active_only=True)
-    ]
-    status: CalendarStatus = "unknown"
-    note = None
-    if calendar is not None and any(m.requires_delivery_date for m in methods):
-        state = await calendar.state(now)
-        status = "unavailable" if state in ("open", "not_configured") else "available"
-        if status == "unavailable":
-            why = (
-                "no delivery calendar is configured"
-                if state == "not_configured"
-                else ("the delivery calendar is not answering")
-            )
-            note = CALENDAR_UNAVAILABLE_NOTE.format(why=why)
-    return offer_methods(methods, cart, calendar=status, calendar_note=note)
+
+    async def priced() -> list[MethodOffer]:
+        methods = await ShippingRepository(session).list_methods(shop_id, active_only=True)
+        return offer_methods([ShippingMethodRead.model_validate(m) for m in methods], cart)
+
+    if cache is None:
+        offers = await priced()
+    else:
+        key = await offers_key(cache, shop_id, cart.model_dump(mode="json"))
+        offers = await cached_json(cache, key, ttl=OFFERS_TTL, adapter=_OFFERS, compute=priced)
+    if calendar is None or not any(o.requires_delivery_date for o in offers):
+        return offers
+    state = await calendar.state(now)
+    if state not in ("open", "not_configured"):
+        return [_dated(o, "available", None) for o in offers]
+    why = (
+        "no delivery calendar is configured"
+        if state == "not_configured"
+        else "the delivery calendar is not answering"
+    )
+    note = CALENDAR_UNAVAILABLE_NOTE.format(why=why)
+    return [_dated(o, "unavailable", note) for o in offers]
+
+
+def _dated(offer: MethodOffer, status: CalendarStatus, note: str | None) -> MethodOffer:
+    if not offer.requires_delivery_date:
+        return offer
+    return offer.model_copy(update={"calendar": status, "calendar_note": note})
+
+
+_OFFERS = TypeAdapter(list[MethodOffer])

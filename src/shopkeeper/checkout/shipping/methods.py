@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import audit
 from shopkeeper.audit import Actor
+from shopkeeper.cache import KeyValueStore
 from shopkeeper.checkout.shipping.errors import (
     InvalidShippingMethod,
     ShippingCodeTaken,
     ShippingMethodNotFound,
 )
 from shopkeeper.checkout.shipping.models import ShippingMethod
+from shopkeeper.checkout.shipping.offers_cache import forget_offers
 from shopkeeper.checkout.shipping.repository import ShippingRepository
 from shopkeeper.checkout.shipping.schemas import (
     ShippingMethodCreate,
@@ -76,6 +78,7 @@ async def create_method(
     data: ShippingMethodCreate,
     actor: Actor,
     now: datetime,
+    cache: KeyValueStore,
 ) -> ShippingMethodRead:
     repo = ShippingRepository(session)
     if await repo.code_taken(shop_id, data.code):
@@ -88,6 +91,7 @@ async def create_method(
         session, actor=actor, shop_id=shop_id, action="shipping_method.created",
         target_type=TARGET, target_id=method.id, after=read.model_dump(), now=now,
     )  # fmt: skip
+    await forget_offers(cache, shop_id)
     return read
 
 
@@ -99,6 +103,7 @@ async def update_method(
     data: ShippingMethodUpdate,
     actor: Actor,
     now: datetime,
+    cache: KeyValueStore,
 ) -> ShippingMethodRead:
     """Apply the changes, then check the whole method again as if it were new (422 if not)."""
     repo = ShippingRepository(session)
@@ -124,12 +129,14 @@ async def update_method(
         target_type=TARGET, target_id=method.id, before=before.model_dump(),
         after=after.model_dump(), now=now,
     )  # fmt: skip
+    await forget_offers(cache, shop_id)
     return after
 
 
 async def delete_method(
-    session: AsyncSession, *, shop_id: uuid.UUID, method_id: uuid.UUID, actor: Actor, now: datetime
-) -> None:
+    session: AsyncSession, *, shop_id: uuid.UUID, method_id: uuid.UUID, actor: Actor,
+    now: datetime, cache: KeyValueStore,
+) -> None:  # fmt: skip
     """Gone for new checkouts; placed orders keep their own snapshot of the method."""
     repo = ShippingRepository(session)
     method = await _get(repo, shop_id, method_id)
@@ -140,6 +147,7 @@ async def delete_method(
         session, actor=actor, shop_id=shop_id, action="shipping_method.deleted",
         target_type=TARGET, target_id=method_id, before=before, now=now,
     )  # fmt: skip
+    await forget_offers(cache, shop_id)
 
 
 async def _flush(session: AsyncSession, code: str) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from shopkeeper import shops
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout.shipping import delivery, methods
 from shopkeeper.checkout.shipping.deps import CalendarDep, CheckoutRead, CheckoutWrite
 from shopkeeper.checkout.shipping.schemas import (
@@ -15,7 +16,7 @@ from shopkeeper.checkout.shipping.schemas import (
     ShippingMethodRead,
     ShippingMethodUpdate,
 )
-from shopkeeper.deps import ClockDep, SessionDep
+from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.shops.deps import ShopSlug
 
 router = APIRouter(prefix="/api/v1/shops/{shop}", tags=["shipping"])
@@ -31,12 +32,14 @@ async def list_shipping_methods(
 
 @router.post("/shipping-methods", status_code=status.HTTP_201_CREATED)
 async def create_shipping_method(
-    data: ShippingMethodCreate, session: SessionDep, clock: ClockDep, access: CheckoutWrite
-) -> ShippingMethodRead:
+    data: ShippingMethodCreate, session: SessionDep, clock: ClockDep, access: CheckoutWrite,
+    container: ContainerDep,
+) -> ShippingMethodRead:  # fmt: skip
     """Prices and limits are minor units per currency; `max_item_dimensions_mm` any order."""
     return await methods.create_method(
-        session, shop_id=access.shop.id, data=data, actor=access.actor, now=clock.now()
-    )
+        session, shop_id=access.shop.id, data=data, actor=access.actor, now=clock.now(),
+        cache=cache_store(container),
+    )  # fmt: skip
 
 
 @router.get("/shipping-methods/{method_id}")
@@ -53,6 +56,7 @@ async def update_shipping_method(
     session: SessionDep,
     clock: ClockDep,
     access: CheckoutWrite,
+    container: ContainerDep,
 ) -> ShippingMethodRead:
     """Absent fields stay; the changed method must still be valid as a whole (else 422)."""
     return await methods.update_method(
@@ -62,16 +66,19 @@ async def update_shipping_method(
         data=data,
         actor=access.actor,
         now=clock.now(),
+        cache=cache_store(container),
     )
 
 
 @router.delete("/shipping-methods/{method_id}", status_code=NO_CONTENT)
 async def delete_shipping_method(
-    method_id: uuid.UUID, session: SessionDep, clock: ClockDep, access: CheckoutWrite
-) -> Response:
+    method_id: uuid.UUID, session: SessionDep, clock: ClockDep, access: CheckoutWrite,
+    container: ContainerDep,
+) -> Response:  # fmt: skip
     await methods.delete_method(
-        session, shop_id=access.shop.id, method_id=method_id, actor=access.actor, now=clock.now()
-    )
+        session, shop_id=access.shop.id, method_id=method_id, actor=access.actor,
+        now=clock.now(), cache=cache_store(container),
+    )  # fmt: skip
     return Response(status_code=NO_CONTENT)
 
 

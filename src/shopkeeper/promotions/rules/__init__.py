@@ -8,7 +8,9 @@ force (one query) and runs it. Promotions never change a cart: they report disco
 line, gift lines to add, what lost and why, and what the cart is close to. Promo codes stay
 in the promotions context's code tables; validated codes join the stack as `AppliedCode`.
 Management: `create_promotion`, `update_promotion`, `delete_promotion`, `get_promotion`,
-`list_promotions` (audited). Publishes and consumes no events (the cart endpoints will).
+`list_promotions` (audited; a change moves `promotions_generation(cache, shop_id)` on, for
+the keys of what caches keep about promotions). Publishes and consumes no events (the
+checkout's session publishes PromotionApplied and the rest).
 HTTP: `/api/v1/shops/{shop}/promotion-rules` (promotions.write / orders.read).
 """
 
@@ -25,8 +27,10 @@ from shopkeeper.promotions.rules.service import (
     create_promotion,
     delete_promotion,
     evaluate_cart,
+    forget_promotions,
     get_promotion,
     list_promotions,
+    promotions_generation,
     update_promotion,
 )
 from shopkeeper.promotions.rules.types import (
@@ -72,7 +76,9 @@ __all__ = [
     "delete_promotion",
     "evaluate",
     "evaluate_cart",
+    "forget_promotions",
     "get_promotion",
     "list_promotions",
+    "promotions_generation",
     "update_promotion",
 ]

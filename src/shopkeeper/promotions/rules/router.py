@@ -11,7 +11,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from shopkeeper.deps import ClockDep, SessionDep
+from shopkeeper.cache import cache_store
+from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.kit.pagination import Page
 from shopkeeper.promotions.rules import service
 from shopkeeper.promotions.rules.params import PromotionKind
@@ -28,13 +29,15 @@ Offset = Annotated[int, Query(ge=0)]
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_promotion(
-    data: PromotionCreate, session: SessionDep, clock: ClockDep, access: Manage
-) -> PromotionRead:
+    data: PromotionCreate, session: SessionDep, clock: ClockDep, access: Manage,
+    container: ContainerDep,
+) -> PromotionRead:  # fmt: skip
     """`kind` names the rule and `params` its terms, e.g. {"kind": "buy_n_get_m",
     "params": {"buy": 3, "get": 1}}; `targets` limit it to products or categories."""
     return await service.create_promotion(
-        session, shop_id=access.shop.id, data=data, actor=access.actor, now=clock.now()
-    )
+        session, shop_id=access.shop.id, data=data, actor=access.actor, now=clock.now(),
+        cache=cache_store(container),
+    )  # fmt: skip
 
 
 @router.get("")
@@ -65,19 +68,21 @@ async def update_promotion(
     session: SessionDep,
     clock: ClockDep,
     access: Manage,
+    container: ContainerDep,
 ) -> PromotionRead:
     return await service.update_promotion(
         session, shop_id=access.shop.id, promotion_id=promotion_id, data=data,
-        actor=access.actor, now=clock.now(),
+        actor=access.actor, now=clock.now(), cache=cache_store(container),
     )  # fmt: skip
 
 
 @router.delete("/{promotion_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_promotion(
-    promotion_id: uuid.UUID, session: SessionDep, clock: ClockDep, access: Manage
-) -> Response:
+    promotion_id: uuid.UUID, session: SessionDep, clock: ClockDep, access: Manage,
+    container: ContainerDep,
+) -> Response:  # fmt: skip
     await service.delete_promotion(
         session, shop_id=access.shop.id, promotion_id=promotion_id, actor=access.actor,
-        now=clock.now(),
+        now=clock.now(), cache=cache_store(container),
     )  # fmt: skip
     return Response(status_code=status.HTTP_204_NO_CONTENT)

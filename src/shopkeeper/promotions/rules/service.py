@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import audit, catalog
 from shopkeeper.audit import Actor
+from shopkeeper.cache import KeyValueStore, bump_generation, generation
 from shopkeeper.kit.ids import new_id
 from shopkeeper.kit.pagination import Page
 from shopkeeper.promotions.rules.engine import evaluate
@@ -87,7 +88,7 @@ async def _product(
 
 async def create_promotion(
     session: AsyncSession, *, shop_id: uuid.UUID, data: PromotionCreate, actor: Actor,
-    now: datetime,
+    now: datetime, cache: KeyValueStore,
 ) -> PromotionRead:  # fmt: skip
     """A new promotion; it applies to carts while active and within its window."""
     await _check_targets(session, shop_id, data, known=None)
@@ -99,7 +100,24 @@ async def create_promotion(
         session, actor=actor, shop_id=shop_id, action="promotion.created",
         target_type="promotion", target_id=row.id, after=read.model_dump(mode="json"), now=now,
     )  # fmt: skip
+    await forget_promotions(cache, shop_id)
     return read
+
+
+def _family(shop_id: uuid.UUID) -> str:
+    return f"promotions:{shop_id}"
+
+
+async def forget_promotions(cache: KeyValueStore, shop_id: uuid.UUID) -> None:
+    """What any cache keeps about the shop's promotions is stale from now on."""
+    await bump_generation(cache, _family(shop_id))
+
+
+async def promotions_generation(cache: KeyValueStore, shop_id: uuid.UUID) -> int:
+    """Goes up with every change of the shop's promotions: put it in the keys of what is kept
+    about them (a read racing a change's commit may keep an entry under the new number; keep
+    entries briefly)."""
+    return await generation(cache, _family(shop_id))
 
 
 async def _row(session: AsyncSession, shop_id: uuid.UUID, promotion_id: uuid.UUID) -> Promotion:
@@ -123,7 +141,7 @@ def _merged(before: PromotionRead, data: PromotionUpdate) -> PromotionCreate:
 
 async def update_promotion(
     session: AsyncSession, *, shop_id: uuid.UUID, promotion_id: uuid.UUID,
-    data: PromotionUpdate, actor: Actor, now: datetime,
+    data: PromotionUpdate, actor: Actor, now: datetime, cache: KeyValueStore,
 ) -> PromotionRead:  # fmt: skip
     """Change some fields; the result must be a valid promotion (PromotionInvalid if not)."""
     row = await _row(session, shop_id, promotion_id)
@@ -140,12 +158,13 @@ async def update_promotion(
         target_type="promotion", target_id=row.id, before=before.model_dump(mode="json"),
         after=after.model_dump(mode="json"), now=now,
     )  # fmt: skip
+    await forget_promotions(cache, shop_id)
     return after
 
 
 async def delete_promotion(
     session: AsyncSession, *, shop_id: uuid.UUID, promotion_id: uuid.UUID, actor: Actor,
-    now: datetime,
+    now: datetime, cache: KeyValueStore,
 ) -> None:  # fmt: skip
     """Gone for carts from now on; orders keep the discounts they were given."""
     row = await _row(session, shop_id, promotion_id)
@@ -156,6 +175,7 @@ async def delete_promotion(
         target_type="promotion", target_id=promotion_id, before=before.model_dump(mode="json"),
         now=now,
     )  # fmt: skip
+    await forget_promotions(cache, shop_id)
 
 
 async def get_promotion(

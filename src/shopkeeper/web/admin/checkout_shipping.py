@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import catalog, shops
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout.shipping import AddonRule, MethodKind, ShippingMethodCreate, methods
 from shopkeeper.checkout.shipping.errors import ShippingCodeTaken
 from shopkeeper.checkout.shipping.schemas import ShippingMethodRead, ShippingMethodUpdate
@@ -181,6 +182,7 @@ async def create(
             await methods.create_method(
                 session, shop_id=shell.shop_access.shop.id, data=data,
                 actor=shell.shop_access.actor, now=container.clock.now(),
+                cache=cache_store(container),
             )  # fmt: skip
             return back_to_list(shell, "shipping_created", container)
         except ShippingCodeTaken:
@@ -219,6 +221,7 @@ async def update(
             await methods.update_method(
                 session, shop_id=shop.id, method_id=method_id, data=changes,
                 actor=shell.shop_access.actor, now=container.clock.now(),
+                cache=cache_store(container),
             )  # fmt: skip
             return back_to_list(shell, "shipping_saved", container)
         except ShippingCodeTaken:
@@ -247,7 +250,7 @@ async def _set_active(
     await methods.update_method(
         session, shop_id=shell.shop_access.shop.id, method_id=method_id,
         data=ShippingMethodUpdate(active=active), actor=shell.shop_access.actor,
-        now=container.clock.now(),
+        now=container.clock.now(), cache=cache_store(container),
     )  # fmt: skip
     return back_to_list(shell, "shipping_activated" if active else "shipping_deactivated",
                         container)  # fmt: skip

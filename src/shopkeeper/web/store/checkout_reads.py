@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.cache import cache_store
 from shopkeeper.checkout import cart, shipping
 from shopkeeper.checkout import session as checkout
 from shopkeeper.checkout.session.schemas import PromotionsRead
@@ -86,14 +87,14 @@ class Reader:
         return await checkout.checkout_summary(
             self.session, shop_id=self.shop_id, owner=self.shopper.owner,
             currency=self.currency, store=self.views,
-            calendar=self.calendar, now=self.now,
+            calendar=self.calendar, cache=cache_store(self.container), now=self.now,
         )  # fmt: skip
 
     async def promotions(self) -> PromotionsRead:
         return await checkout.available_promotions(
             self.session, shop_id=self.shop_id, owner=self.shopper.owner,
             currency=self.currency, store=self.views,
-            now=self.now,
+            now=self.now, cache=cache_store(self.container),
         )  # fmt: skip
 
     async def chosen(self, cart_id: uuid.UUID) -> checkout.SessionRead | None:
