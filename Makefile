@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): each test has its own SQLite file or PostgreSQL database and
+# broker namespace, so they run side by side; 0 runs them in this process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install demo test lint bench clean static
 
@@ -37,7 +40,7 @@ demo: $(STAMP)
 	$(BIN)/shopkeeper demo --serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -15,7 +15,7 @@ from shopkeeper.container import Container
 from shopkeeper.db import create_engine
 
 STORE_EXTRA = "cache.store"
-POOL_SIZE = 2
+POOL_SIZE = 4
 
 
 def cache_store(container: Container) -> KeyValueStore:
