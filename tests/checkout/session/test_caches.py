@@ -15,6 +15,7 @@ from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container
 from shopkeeper.bus import drain
 from shopkeeper.cache import cache_store
+from shopkeeper.catalog import ProductRead
 from shopkeeper.catalog.models import Price
 from shopkeeper.checkout.session.totals import KeptTotals, totals_key
 from shopkeeper.checkout.shipping.methods import update_method
@@ -29,8 +30,11 @@ from tests.checkout.session.support import ADDRESS, Store, add
 STAFF = Actor.system("tests")
 
 
-async def _cart(client: AsyncClient, store: Store, quantity: int = 2) -> dict[str, str]:
-    added = await add(client, store, store.lamp, quantity=quantity)
+async def _cart(
+    client: AsyncClient, store: Store, product: ProductRead | None = None
+) -> dict[str, str]:
+    """A new anonymous cart: two lamps, or one `product`."""
+    added = await add(client, store, product or store.lamp, quantity=1 if product else 2)
     assert added.status_code == 201, added.text
     return {"X-Cart-Token": added.json()["cart_token"]}
 
@@ -154,7 +158,7 @@ async def test_a_cart_never_at_checkout_keeps_no_totals_view(
 async def test_services_are_kept_per_cart_until_the_rules_are_saved_again(
     client: AsyncClient, store: Store, container: Container
 ) -> None:
-    headers = await add_fridge(client, store)
+    headers = await _cart(client, store, store.fridge)
     offered = await _get(client, store, "/services/available", headers)
     assert [s["name"] for s in offered["standalone"]] == ["Gift wrap"]
 
@@ -176,9 +180,3 @@ services:
     kind: item
     categories: [large-appliances]
 """
-
-
-async def add_fridge(client: AsyncClient, store: Store) -> dict[str, str]:
-    added = await add(client, store, store.fridge, quantity=1)
-    assert added.status_code == 201, added.text
-    return {"X-Cart-Token": added.json()["cart_token"]}
