@@ -10,7 +10,9 @@ worker has recorded the payment. CONCURRENCY shoppers (env SHOPKEEPER_BENCH_SHOP
 keep-alive connections make one warm-up journey each, then share JOURNEYS journeys (env
 SHOPKEEPER_BENCH_JOURNEYS), on SQLite (`shopkeeper serve`, the embedded shape: API, relay
 and consumers in one process) and, when SHOPKEEPER_BENCH_POSTGRES_URL points at a server, on
-a fresh PostgreSQL database (`shopkeeper api --workers 2` and one `shopkeeper worker`).
+a fresh PostgreSQL database (`shopkeeper api --workers 2` and one `shopkeeper worker`), and
+with SHOPKEEPER_BENCH_REDIS_URL as well in the scaled shape the README describes: Redis for the
+broker (Streams), the cart views, the caches and the rate limiter.
 Delivery dates come from a stand-in Calendar API in its own process. The raw ASGI app of
 bench.http_api answers as many requests on as many connections first; the ratio compares
 requests per second. Then one journey runs in-process (httpx ASGI transport) with a
@@ -217,6 +219,13 @@ def main() -> None:
                     pg_env = {**env, "SHOPKEEPER_DATABASE_URL": url}
                     results.append(_against(pg_env, "PostgreSQL (2 api + worker)", api,
                                             worker=True))  # fmt: skip
+                if redis := os.environ.get("SHOPKEEPER_BENCH_REDIS_URL"):
+                    with _postgres_database(pg) as url:
+                        scaled = {**env, "SHOPKEEPER_DATABASE_URL": url,
+                                  "SHOPKEEPER_REDIS_URL": redis, "SHOPKEEPER_BROKER_URL": redis,
+                                  "SHOPKEEPER_BROKER_NAMESPACE": f"bench{os.getpid()}"}  # fmt: skip
+                        results.append(_against(scaled, "PostgreSQL+Redis (2 api + worker)",
+                                                api, worker=True))  # fmt: skip
     _report(results)
 
 
