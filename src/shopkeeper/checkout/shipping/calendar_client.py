@@ -200,6 +200,16 @@ class CalendarClient:
             await self.store.put(OPEN_UNTIL_KEY, until.isoformat(), STATE_TTL)
             log.warning("shipping.calendar_breaker_open", until=until.isoformat())
 
+    async def _get(self, params: dict[str, str]) -> httpx.Response:
+        """GET /days; asked once more when the connection broke before an answer (a server
+        closing an idle kept-alive connection as the request goes out): the GET is safe to
+        repeat, and that failure says nothing about the calendar's health."""
+        url = f"{self.base_url}/days"
+        try:
+            return await self._http.get(url, params=params)
+        except (httpx.NetworkError, httpx.RemoteProtocolError):
+            return await self._http.get(url, params=params)
+
     async def _ask(
         self, calendar_code: str, country: str, postal_code: str, start: date, end: date
     ) -> CalendarAnswer | CalendarOutage:
@@ -212,7 +222,7 @@ class CalendarClient:
         }
         try:
             async with asyncio.timeout(self.timeout):
-                response = await self._http.get(f"{self.base_url}/days", params=params)
+                response = await self._get(params)
         except (TimeoutError, httpx.TimeoutException):
             return _outage("timeout")
         except httpx.HTTPError:
