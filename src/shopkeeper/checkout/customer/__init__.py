@@ -6,9 +6,10 @@ by format) and address. Consents (checkout_consent, `code` unique per shop) have
 en/pl/ru as versions (checkout_consent_version): editing a text makes a new version, so an
 answer (checkout_consent_acceptance, one per cart and consent) to an earlier text no longer
 counts. Public: `finalize_blockers` ("customer_data", "consent:<code>"), `customer_snapshot`
-(what the order keeps), `get_customer_data`, `provide_customer_data`, `shopper_consents`,
-`give_consents`, `list_consents`, `get_consent`, `create_consent`, `update_consent`,
-`deactivate_consent`, `choose_language` / `text_in` (a text in the shopper's language).
+(what the order keeps), `customer_readiness` (both from one read, for finalising),
+`get_customer_data`, `provide_customer_data`, `shopper_consents`, `give_consents`,
+`list_consents`, `get_consent`, `create_consent`, `update_consent`, `deactivate_consent`,
+`choose_language` / `text_in` (a text in the shopper's language).
 Publishes `checkout.customer_data_provided.v1`, `checkout.consents_given.v1` (topic
 checkout-events); consumes none.
 HTTP under /api/v1/shops/{shop}: /checkout/consents, /checkout/customer-data (the cart's
@@ -40,7 +41,11 @@ from shopkeeper.checkout.customer.errors import (
 )
 from shopkeeper.checkout.customer.events import ConsentsGiven, CustomerDataProvided, GivenConsent
 from shopkeeper.checkout.customer.language import choose_language, text_in
-from shopkeeper.checkout.customer.readiness import customer_snapshot, finalize_blockers
+from shopkeeper.checkout.customer.readiness import (
+    customer_readiness,
+    customer_snapshot,
+    finalize_blockers,
+)
 from shopkeeper.checkout.customer.schemas import (
     LANGUAGES,
     MAX_TEXT,
@@ -91,6 +96,7 @@ __all__ = [
     "choose_language",
     "create_consent",
     "customer_data_of",
+    "customer_readiness",
     "customer_snapshot",
     "deactivate_consent",
     "finalize_blockers",

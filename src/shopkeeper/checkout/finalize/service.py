@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shopkeeper import bus, identity, orders
 from shopkeeper.checkout import payment
 from shopkeeper.checkout.cart import CartOwner, CartState, CartViewStore, convert_cart, owned_cart
-from shopkeeper.checkout.customer import CustomerSnapshot, customer_snapshot
+from shopkeeper.checkout.customer import CustomerSnapshot, customer_readiness
 from shopkeeper.checkout.finalize.errors import (
     CheckoutNotReady,
     FinalizedCartNotFound,
@@ -35,7 +35,7 @@ from shopkeeper.checkout.finalize.repository import CheckoutOrderRepository
 from shopkeeper.checkout.finalize.schemas import CheckoutOrderRead, FinalizeRequest
 from shopkeeper.checkout.session import CheckoutSummary
 from shopkeeper.checkout.session.access import Checkout, for_change
-from shopkeeper.checkout.session.summary import summarize
+from shopkeeper.checkout.session.summary import add_blockers, priced_summary
 from shopkeeper.checkout.shipping import CalendarClient
 from shopkeeper.db import unit_of_work
 from shopkeeper.errors import AppError
@@ -93,9 +93,11 @@ async def _finalise(
     checkout = await for_change(session, shop_id=shop.id, owner=owner, store=ctx.store, now=now)
     if checkout.cart_id != cart.id:  # the owner's open cart is another one
         raise FinalizedCartNotFound()
-    summary, snapshot = await summarize(
+    priced, snapshot = await priced_summary(
         session, checkout=checkout, calendar=ctx.calendar, now=now, fresh=True
     )
+    readiness = await customer_readiness(session, shop_id=shop.id, cart_id=cart.id)
+    summary = add_blockers(priced, readiness.blockers)
     method, problem = await _payment_method(session, checkout, summary)
     missing = list(summary.missing)
     if problem and "payment_method" not in missing:
@@ -104,7 +106,8 @@ async def _finalise(
         raise CheckoutNotReady(missing, summary.notices + ([problem] if problem else []))
     if data.expected_total is not None and data.expected_total != summary.totals.total:
         raise TotalChanged(data.expected_total, summary.totals.total, summary.totals.currency)
-    customer = await customer_snapshot(session, shop_id=shop.id, cart_id=cart.id)
+    customer = readiness.snapshot
+    assert customer is not None  # else "customer_data" was missing
     draft = await order_draft(session, shop_id=shop.id, snapshot=snapshot)
     order = await orders.place_order(
         session, shop_id=shop.id,

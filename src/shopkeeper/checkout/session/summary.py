@@ -34,23 +34,15 @@ from shopkeeper.checkout.shipping import (
 from shopkeeper.orders.pricing import price_line
 
 
-async def summarize(
-    session: AsyncSession, *, checkout: Checkout, calendar: CalendarClient, now: datetime,
-    fresh: bool = False,
-) -> tuple[CheckoutSummary, Snapshot]:  # fmt: skip
-    """The summary of `checkout` as it is now, and the snapshot it was computed from; `fresh`
-    reads nothing kept in a cache (the finalisation's real-time checks)."""
-    summary, snapshot = await priced_summary(
-        session, checkout=checkout, calendar=calendar, now=now, fresh=fresh
-    )
-    return await with_blockers(session, summary, checkout), snapshot
-
-
 async def with_blockers(
     session: AsyncSession, summary: CheckoutSummary, checkout: Checkout
 ) -> CheckoutSummary:
     """`summary` with what customer data and consents still lack added to `missing`."""
     blockers = await finalize_blockers(session, shop_id=checkout.shop_id, cart_id=checkout.cart_id)
+    return add_blockers(summary, blockers)
+
+
+def add_blockers(summary: CheckoutSummary, blockers: list[str]) -> CheckoutSummary:
     missing = [*summary.missing, *blockers]
     return summary.model_copy(update={"missing": missing, "ready": not missing})
 
