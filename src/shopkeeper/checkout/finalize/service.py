@@ -94,7 +94,7 @@ async def _finalise(
     if checkout.cart_id != cart.id:  # the owner's open cart is another one
         raise FinalizedCartNotFound()
     priced, snapshot = await priced_summary(
-        session, checkout=checkout, calendar=ctx.calendar, now=now, fresh=True
+        session, checkout=checkout, calendar=ctx.calendar, now=now, cache=None
     )
     readiness = await customer_readiness(session, shop_id=shop.id, cart_id=cart.id)
     summary = add_blockers(priced, readiness.blockers)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkeeper.cache import KeyValueStore
 from shopkeeper.checkout.cart import CartViewLine
 from shopkeeper.checkout.customer import finalize_blockers
 from shopkeeper.checkout.session.access import Checkout
@@ -49,9 +50,10 @@ def add_blockers(summary: CheckoutSummary, blockers: list[str]) -> CheckoutSumma
 
 async def priced_summary(
     session: AsyncSession, *, checkout: Checkout, calendar: CalendarClient, now: datetime,
-    fresh: bool = False,
+    cache: KeyValueStore | None,
 ) -> tuple[CheckoutSummary, Snapshot]:  # fmt: skip
-    """Everything of the summary but customer data and consents, as it is now."""
+    """Everything of the summary but customer data and consents, as it is now; shipping
+    offers kept per cart in `cache` when given (None: nothing cached is read — finalising)."""
     shop_id = checkout.shop_id
     state = checkout.state
     snapshot = await take_snapshot(
@@ -64,7 +66,7 @@ async def priced_summary(
     )
     offers = await available_methods(
         session, shop_id=shop_id, cart=snapshot.shipping_cart(), now=now, calendar=calendar,
-        cache=None if fresh else calendar.store,  # the process's cache store
+        cache=cache,
     )  # fmt: skip
     shipping = _shipping(state, offers)
     lines = _lines(snapshot)

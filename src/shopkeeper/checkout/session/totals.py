@@ -100,7 +100,9 @@ async def _compute(
     session: AsyncSession, cache: KeyValueStore, checkout: Checkout, stamp: str, *,
     calendar: CalendarClient, now: datetime,
 ) -> KeptTotals:  # fmt: skip
-    summary, _ = await priced_summary(session, checkout=checkout, calendar=calendar, now=now)
+    summary, _ = await priced_summary(
+        session, checkout=checkout, calendar=calendar, now=now, cache=cache
+    )
     kept = KeptTotals(stamp=stamp, summary=summary)
     await cache.put(totals_key(checkout.cart_id), kept.model_dump_json(), TOTALS_TTL)
     return kept
