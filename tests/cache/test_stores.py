@@ -38,6 +38,20 @@ async def test_put_get_incr_delete(any_store: KeyValueStore) -> None:
     await any_store.delete(counter)
 
 
+async def test_get_many_answers_in_order_with_none_for_the_absent(
+    any_store: KeyValueStore,
+) -> None:
+    first, second = f"test:{uuid.uuid4().hex}", f"test:{uuid.uuid4().hex}"
+    await any_store.put(first, "one", 60)
+    await any_store.put(second, "two", 60)
+
+    assert await any_store.get_many(second, f"test:{uuid.uuid4().hex}", first) == [
+        "two", None, "one",
+    ]  # fmt: skip
+    assert await any_store.get_many() == []
+    await any_store.delete(first, second)
+
+
 async def test_expired_entries_are_gone_and_counters_restart(container: Container) -> None:
     for store in (MemoryStore(), DatabaseStore(container.engine)):
         await store.put("test:old", "x", 0)

@@ -7,7 +7,13 @@ container); `cached_json(...)` reads a JSON value through it or computes and kee
 inputs (staff edits a shop's rules) makes stale at once. No events.
 """
 
-from shopkeeper.cache.json import bump_generation, cached_json, content_hash, generation
+from shopkeeper.cache.json import (
+    bump_generation,
+    cached_json,
+    content_hash,
+    generation,
+    generation_key,
+)
 from shopkeeper.cache.process import cache_store
 from shopkeeper.cache.stores import (
     DatabaseStore,
@@ -28,4 +34,5 @@ __all__ = [
     "cached_json",
     "content_hash",
     "generation",
+    "generation_key",
 ]

@@ -38,11 +38,17 @@ def content_hash(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def generation_key(family: str) -> str:
+    """Where a family's generation is kept: read it with the entry it guards in one
+    `get_many`, or alone through `generation`."""
+    return f"generation:{family}"
+
+
 async def generation(store: KeyValueStore, family: str) -> int:
     """The current generation of a family of entries (0 until first bumped); put it in their
     keys and a bump makes every older entry unreachable."""
-    return int(await store.get(f"generation:{family}") or 0)
+    return int(await store.get(generation_key(family)) or 0)
 
 
 async def bump_generation(store: KeyValueStore, family: str) -> None:
-    await store.incr(f"generation:{family}", GENERATION_TTL)
+    await store.incr(generation_key(family), GENERATION_TTL)

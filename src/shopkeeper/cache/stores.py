@@ -26,6 +26,10 @@ SWEEP_SECONDS = 60
 class KeyValueStore(Protocol):
     async def get(self, key: str) -> str | None: ...
 
+    async def get_many(self, *keys: str) -> list[str | None]:
+        """The values at `keys`, in order, in one round trip (None where absent or expired)."""
+        ...
+
     async def put(self, key: str, value: str, ttl: int) -> None: ...
 
     async def incr(self, key: str, ttl: int) -> int:
@@ -49,6 +53,9 @@ class MemoryStore:
             self._entries.pop(key, None)
             return None
         return entry[0]
+
+    async def get_many(self, *keys: str) -> list[str | None]:
+        return [await self.get(key) for key in keys]
 
     async def put(self, key: str, value: str, ttl: int) -> None:
         self._entries[key] = (value, time.monotonic() + ttl)
@@ -77,6 +84,10 @@ class RedisStore:
     async def get(self, key: str) -> str | None:
         value = await self._redis.get(key)
         return None if value is None else value.decode() if isinstance(value, bytes) else value
+
+    async def get_many(self, *keys: str) -> list[str | None]:
+        values = await self._redis.mget(keys) if keys else []
+        return [v.decode() if isinstance(v, bytes) else v for v in values]
 
     async def put(self, key: str, value: str, ttl: int) -> None:
         await self._redis.set(key, value, ex=max(1, ttl))
@@ -111,6 +122,16 @@ class DatabaseStore:
         async with self._engine.connect() as conn:
             value: str | None = await conn.scalar(stmt)
         return value
+
+    async def get_many(self, *keys: str) -> list[str | None]:
+        if not keys:
+            return []
+        stmt = select(CacheEntry.key, CacheEntry.value).where(
+            CacheEntry.key.in_(keys), CacheEntry.expires_at > datetime.now(UTC)
+        )
+        async with self._engine.connect() as conn:
+            found = {key: value for key, value in (await conn.execute(stmt)).all()}
+        return [found.get(key) for key in keys]
 
     async def put(self, key: str, value: str, ttl: int) -> None:
         expires_at = datetime.now(UTC) + timedelta(seconds=ttl)

@@ -16,14 +16,14 @@ from datetime import datetime
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.cache import KeyValueStore
+from shopkeeper.cache import KeyValueStore, generation_key
 from shopkeeper.checkout.cart import CartOwner, CartViewStore, rebuild_view
 from shopkeeper.checkout.session.access import Checkout, for_read
 from shopkeeper.checkout.session.repository import SessionRepository
 from shopkeeper.checkout.session.schemas import CheckoutSummary
 from shopkeeper.checkout.session.summary import priced_summary, with_blockers
-from shopkeeper.checkout.shipping import CalendarClient, offers_generation
-from shopkeeper.promotions.rules import promotions_generation
+from shopkeeper.checkout.shipping import CalendarClient, offers_family
+from shopkeeper.promotions.rules import promotions_family
 
 TOTALS_TTL = 60
 
@@ -53,8 +53,7 @@ async def checkout_summary(
     checkout = await for_read(
         session, shop_id=shop_id, owner=owner, currency=currency, store=store, now=now
     )
-    stamp = await _stamp(cache, checkout)
-    kept = await _kept(cache, checkout.cart_id)
+    kept, stamp = await _kept_and_stamp(cache, checkout)
     if kept is None or kept.stamp != stamp:
         kept = await _compute(session, cache, checkout, stamp, calendar=calendar, now=now)
     return await with_blockers(session, kept.summary, checkout)
@@ -67,33 +66,36 @@ async def refresh_totals(
 ) -> None:  # fmt: skip
     """Compute the cart's totals view again if one is kept and no longer current ("update
     totals", for the consumers of the events that change it). Idempotent."""
-    kept = await _kept(cache, cart_id)
-    if kept is None:
+    if await cache.get(totals_key(cart_id)) is None:
         return  # nobody has looked at this cart's summary lately: nothing to keep up
     view = await rebuild_view(session, shop_id=shop_id, cart_id=cart_id, store=views, now=now)
     if view is None:
         return
     state = await SessionRepository(session).get(shop_id, cart_id)
     checkout = Checkout(shop_id, cart_id, customer_id, view, state)
-    stamp = await _stamp(cache, checkout)
-    if kept.stamp != stamp:
+    kept, stamp = await _kept_and_stamp(cache, checkout)
+    if kept is None or kept.stamp != stamp:
         await _compute(session, cache, checkout, stamp, calendar=calendar, now=now)
 
 
-async def _stamp(cache: KeyValueStore, checkout: Checkout) -> str:
-    promotions = await promotions_generation(cache, checkout.shop_id)
-    shipping = await offers_generation(cache, checkout.shop_id)
-    return f"{checkout.fingerprint()}:{promotions}:{shipping}"
-
-
-async def _kept(cache: KeyValueStore, cart_id: uuid.UUID) -> KeptTotals | None:
-    raw = await cache.get(totals_key(cart_id))
+async def _kept_and_stamp(
+    cache: KeyValueStore, checkout: Checkout
+) -> tuple[KeptTotals | None, str]:
+    """The kept view (None: none, or unreadable) and the stamp a current one would carry: the
+    cart view and session state, and the shop's promotions and shipping generations, all
+    read in one round trip."""
+    raw, promotions, shipping = await cache.get_many(
+        totals_key(checkout.cart_id),
+        generation_key(promotions_family(checkout.shop_id)),
+        generation_key(offers_family(checkout.shop_id)),
+    )
+    stamp = f"{checkout.fingerprint()}:{int(promotions or 0)}:{int(shipping or 0)}"
     if raw is None:
-        return None
+        return None, stamp
     try:
-        return KeptTotals.model_validate_json(raw)
+        return KeptTotals.model_validate_json(raw), stamp
     except ValidationError:  # kept by an older release: computed again
-        return None
+        return None, stamp
 
 
 async def _compute(

@@ -60,7 +60,7 @@ from shopkeeper.checkout.shipping.methods import (
     get_method_by_code,
     list_methods,
 )
-from shopkeeper.checkout.shipping.offers_cache import offers_generation
+from shopkeeper.checkout.shipping.offers_cache import offers_family
 from shopkeeper.checkout.shipping.schemas import (
     Addon,
     AddonRule,
@@ -107,6 +107,6 @@ __all__ = [
     "normalise_country",
     "normalise_postal_code",
     "offer_methods",
-    "offers_generation",
+    "offers_family",
     "validate_delivery_date",
 ]

@@ -13,20 +13,16 @@ from shopkeeper.cache import KeyValueStore, bump_generation, content_hash, gener
 OFFERS_TTL = 60
 
 
-def _family(shop_id: uuid.UUID) -> str:
+def offers_family(shop_id: uuid.UUID) -> str:
+    """The cache family of the shop's priced shipping offers."""
     return f"shipping:{shop_id}"
 
 
 async def offers_key(cache: KeyValueStore, shop_id: uuid.UUID, cart_json: object) -> str:
-    current = await generation(cache, _family(shop_id))
+    current = await generation(cache, offers_family(shop_id))
     return f"shipping:methods:{shop_id}:{current}:{content_hash(cart_json)}"
-
-
-async def offers_generation(cache: KeyValueStore, shop_id: uuid.UUID) -> int:
-    """Goes up with every change of the shop's methods (for keys of what depends on them)."""
-    return await generation(cache, _family(shop_id))
 
 
 async def forget_offers(cache: KeyValueStore, shop_id: uuid.UUID) -> None:
     """Every kept offer of the shop is stale (its methods changed)."""
-    await bump_generation(cache, _family(shop_id))
+    await bump_generation(cache, offers_family(shop_id))

@@ -30,6 +30,7 @@ from shopkeeper.promotions.rules.service import (
     forget_promotions,
     get_promotion,
     list_promotions,
+    promotions_family,
     promotions_generation,
     update_promotion,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "forget_promotions",
     "get_promotion",
     "list_promotions",
+    "promotions_family",
     "promotions_generation",
     "update_promotion",
 ]

@@ -104,20 +104,21 @@ async def create_promotion(
     return read
 
 
-def _family(shop_id: uuid.UUID) -> str:
+def promotions_family(shop_id: uuid.UUID) -> str:
+    """The cache family of what is kept about the shop's promotions (`shopkeeper.cache`)."""
     return f"promotions:{shop_id}"
 
 
 async def forget_promotions(cache: KeyValueStore, shop_id: uuid.UUID) -> None:
     """What any cache keeps about the shop's promotions is stale from now on."""
-    await bump_generation(cache, _family(shop_id))
+    await bump_generation(cache, promotions_family(shop_id))
 
 
 async def promotions_generation(cache: KeyValueStore, shop_id: uuid.UUID) -> int:
     """Goes up with every change of the shop's promotions: put it in the keys of what is kept
     about them (a read racing a change's commit may keep an entry under the new number; keep
     entries briefly)."""
-    return await generation(cache, _family(shop_id))
+    return await generation(cache, promotions_family(shop_id))
 
 
 async def _row(session: AsyncSession, shop_id: uuid.UUID, promotion_id: uuid.UUID) -> Promotion:
