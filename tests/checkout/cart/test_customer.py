@@ -140,6 +140,10 @@ async def test_when_identity_merges_two_customers_their_carts_merge_too(
                                      kind="email", value="a@example.com",
                                      now=container.clock.now())  # fmt: skip
     await drain(container)
+    # On PostgreSQL the merge can meet the cart's own consumers on the same rows and lose a
+    # deadlock; the bus retries it after its back-off, as a worker would.
+    clock.advance(seconds=600)
+    await drain(container)
 
     assert lines(await get_cart(client, shelf.shop, older_in)) == {
         "Desk lamp": 3, "Night sky guide": 1,
