@@ -39,7 +39,17 @@ from pathlib import Path
 from typing import Any
 
 from bench._checkout_support import Plan, count_statements, seed
-from bench.http_api import HOST, ROOT, _free_port, _read_response, _request, _run_fast, _service_env
+from bench.http_api import (
+    HOST,
+    ROOT,
+    _free_port,
+    _read_response,
+    _request,
+    _run_fast,
+    _service_env,
+    open_connections,
+    wait_until_settled,
+)
 from bench.payments_webhooks import _postgres_database
 
 JOURNEYS = int(os.environ.get("SHOPKEEPER_BENCH_JOURNEYS", "1000"))
@@ -284,6 +294,8 @@ def _process(command: list[str], env: dict[str, str], *, listen: bool = True) ->
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{command[2:4]} did not start; see {out.name}")
                 time.sleep(0.1)
+            if listen:
+                wait_until_settled(process.pid)
             yield port
         finally:
             process.terminate()
@@ -321,9 +333,10 @@ def _drive(name: str, port: int, plan: Plan) -> Run:
             return None
         return time.perf_counter() - begun
 
-    async def shopper(warm_up: int) -> None:
+    async def shopper(warm_up: int, streams: Any) -> None:
         nonlocal made
         client = SocketShopper(plan, port, defaultdict(list))
+        client.streams = streams
         await journey(client, JOURNEYS + warm_up)
         if await warm.wait() == 0:
             started[0] = time.perf_counter()
@@ -335,7 +348,8 @@ def _drive(name: str, port: int, plan: Plan) -> Run:
         client.close()
 
     async def run() -> None:
-        await asyncio.gather(*(shopper(n) for n in range(CONCURRENCY)))
+        connections = await open_connections(port, CONCURRENCY)
+        await asyncio.gather(*(shopper(n, streams) for n, streams in enumerate(connections)))
 
     _run_fast(run())
     seconds = time.perf_counter() - started[0]

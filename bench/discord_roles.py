@@ -43,6 +43,7 @@ from bench.http_api import (
     _run_fast,
     _server,
     _service_env,
+    wait_until_settled,
 )
 from bench.payments_webhooks import _postgres_database
 
@@ -154,6 +155,7 @@ def _slow_server(command: list[str], env: dict[str, str]) -> Iterator[int]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[3]} did not listen within {START_SECONDS:.0f} s")
             time.sleep(0.1)
+        wait_until_settled(process.pid)
         yield port
     finally:
         _stop(process)

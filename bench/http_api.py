@@ -19,10 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet
 
@@ -34,6 +35,7 @@ DURATION = 5.0
 TARGET_RATIO = 0.25
 EMAIL, PASSWORD = "bench@example.com", "bench-password-123"
 RAW_BODY = b'{"status":"ok"}'
+T = TypeVar("T")
 
 
 async def raw_app(scope: dict, receive: object, send: object) -> None:
@@ -156,9 +158,56 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
             raise RuntimeError(f"server exited with {process.returncode} before listening")
         with socket.socket() as probe:
             if probe.connect_ex((HOST, port)) == 0:
+                wait_until_settled(process.pid)
                 return
         time.sleep(0.1)
     raise RuntimeError("server did not start listening within 30 s")
+
+
+def wait_until_settled(pid: int, *, timeout: float = 120.0) -> None:
+    """Wait until a server and its child processes have finished starting: their CPU time
+    stops growing. `api --workers N` listens as soon as its parent binds the socket, before
+    the workers have imported the app; a client that connects then has every keep-alive
+    connection accepted by whichever worker is ready first, and measures one process."""
+    deadline = time.monotonic() + timeout
+    before = _tree_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _tree_cpu_seconds(pid)
+        if now - before < 0.05:  # under 10 % of a core over the last half second
+            return
+        before = now
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children, from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as listed:
+            children = [int(child) for child in listed.read().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_tree_cpu_seconds(child) for child in children)
+
+
+Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def open_connections(port: int, count: int) -> list[Streams]:
+    """`count` keep-alive connections, opened one after another, each answering a health
+    check before the next opens: with several server processes on one socket, every idle
+    process then has its chance at each connection, instead of the first to wake taking a
+    whole burst of them."""
+    opened: list[Streams] = []
+    for _ in range(count):
+        reader, writer = await asyncio.open_connection(HOST, port)
+        writer.write(_request("GET", "/api/health", {}))
+        await _read_response(reader)
+        opened.append((reader, writer))
+        await asyncio.sleep(0.01)
+    return opened
 
 
 def _login(port: int) -> str:
@@ -231,13 +280,12 @@ def _load(port: int, request: bytes, duration: float) -> tuple[list[float], int]
     return latencies, errors
 
 
-def _run_fast(coroutine: object) -> None:
+def _run_fast(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         import uvloop
-
-        uvloop.run(coroutine)  # type: ignore[arg-type]
     except ImportError:
-        asyncio.run(coroutine)  # type: ignore[arg-type]
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def _report(results: list[Result], raw: Result) -> None:

@@ -28,7 +28,14 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
-from bench.http_api import HOST, _read_response, _request, _run_fast, _server, _service_env
+from bench.http_api import (
+    _read_response,
+    _request,
+    _run_fast,
+    _server,
+    _service_env,
+    open_connections,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDERS = 2000
@@ -256,9 +263,8 @@ def _drive(name: str, port: int, requests: list[bytes]) -> Run:
     errors = 0
     queue = list(requests)
 
-    async def connection() -> None:
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal errors
-        reader, writer = await asyncio.open_connection(HOST, port)
         while queue:
             request = queue.pop()
             sent = time.perf_counter()
@@ -268,12 +274,14 @@ def _drive(name: str, port: int, requests: list[bytes]) -> Run:
             errors += status != 200
         writer.close()
 
-    async def run() -> None:
-        await asyncio.gather(*(connection() for _ in range(CONCURRENCY)))
+    async def run() -> float:
+        connections = await open_connections(port, CONCURRENCY)
+        started = time.perf_counter()
+        await asyncio.gather(*(connection(*streams) for streams in connections))
+        return time.perf_counter() - started
 
-    started = time.perf_counter()
-    _run_fast(run())
-    return Run(name, len(requests), errors, time.perf_counter() - started, latencies)
+    seconds = _run_fast(run())
+    return Run(name, len(requests), errors, seconds, latencies)
 
 
 @contextmanager

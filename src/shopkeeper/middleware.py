@@ -59,10 +59,12 @@ def _install_rate_limit(app: FastAPI) -> None:
 
     container = app.state.container
     settings = container.settings
+    store = build_store(redis_url=settings.redis_url, engine=container.engine)
+    container.closers.append(store.close)
     app.add_middleware(
         RateLimitMiddleware,
         limit=settings.rate_limit_per_minute,
-        store=build_store(redis_url=settings.redis_url, engine=container.engine),
+        store=store,
         clock=container.clock,
         secret=settings.secret_key,
     )

@@ -137,11 +137,47 @@ async def test_the_database_store_counts_with_upserts_and_sweeps_old_windows(
 ) -> None:
     store = DatabaseStore(limited.engine)
     await _exercise(store)
+    await store.flush()
     await store.hit(["late"], 104)  # a new window sweeps rows that expired before it
+    await store.flush()
     async with limited.sessions() as session:
         windows = set(await session.scalars(select(RateCounter.window)))
         rows = await session.scalar(select(func.count()).select_from(RateCounter))
     assert windows == {104} and rows == 1
+
+
+async def test_database_stores_of_two_processes_share_their_counts_through_the_table(
+    limited: Container,
+) -> None:
+    """Each process counts its own hits at once; the other's arrive with a flush (≤ 0.5 s)."""
+    first, second = DatabaseStore(limited.engine), DatabaseStore(limited.engine)
+    key = uuid.uuid4().hex
+    assert [await first.hit([key], 7) for _ in range(3)] == [[1], [2], [3]]
+    assert await second.hit([key], 7) == [1]  # not flushed yet: only its own hit
+    await first.flush()
+    await second.flush()
+    assert await second.hit([key], 7) == [5]  # 3 + 1 in the table, and this one
+    assert await first.hit([key], 7) == [4]  # it flushed first: it knows 3, and this one
+    await first.flush()
+    assert await first.hit([key], 7) == [6]  # the table's 5, and this one
+    await first.close()
+    await second.close()
+    async with limited.sessions() as session:
+        count = await session.scalar(select(RateCounter.count).where(RateCounter.key == key))
+    assert count == 7
+
+
+async def test_the_database_store_flushes_by_itself(limited: Container) -> None:
+    import asyncio
+
+    store = DatabaseStore(limited.engine)
+    key = uuid.uuid4().hex
+    await store.hit([key], 9)
+    await asyncio.sleep(DatabaseStore.FLUSH_SECONDS + 0.5)
+    async with limited.sessions() as session:
+        count = await session.scalar(select(RateCounter.count).where(RateCounter.key == key))
+    assert count == 1
+    await store.close()
 
 
 @pytest.mark.brokers

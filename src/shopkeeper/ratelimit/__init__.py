@@ -3,7 +3,8 @@
 Public: `RateLimitMiddleware` (pure ASGI, exempts health, metrics and static files; answers
 429 `{"error": "TooManyRequests"}` with Retry-After) and `build_store(redis_url=, engine=)`,
 which picks Redis when configured, memory for SQLite (embedded = one process), otherwise the
-`ratelimit_counter` table. Stores: `MemoryStore`, `RedisStore`, `DatabaseStore`.
+`ratelimit_counter` table (counted in the process, flushed twice a second). Stores:
+`MemoryStore`, `RedisStore`, `DatabaseStore`.
 Publishes and consumes no events.
 """
 
