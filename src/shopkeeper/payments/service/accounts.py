@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
+import weakref
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -25,6 +27,12 @@ from shopkeeper.settings import Settings
 from shopkeeper.shops import ShopAccess, ShopRead
 
 MASK = "••••"
+KEPT_SECONDS = 5.0
+KEPT_MAX = 10_000
+_Kept = tuple[float, GatewayCredentials]  # (monotonic deadline, credentials)
+_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple[uuid.UUID, str], _Kept]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def mask(value: Any) -> str:
@@ -140,6 +148,7 @@ async def _save(
     row.enabled = data.enabled
     row.updated_at = now
     await session.flush()
+    _kept_accounts(session).pop((shop.id, provider), None)
     after = _read(row, config, settings, shop.slug)
     await audit.record(
         session, actor=actor, shop_id=shop.id, action="payments.gateway_updated",
@@ -154,7 +163,16 @@ async def credentials(
     session: AsyncSession, *, shop_id: uuid.UUID, provider: str, secrets: SecretBox,
     now: datetime, create_sandbox: bool = False,
 ) -> GatewayCredentials:  # fmt: skip
-    """The decrypted, enabled account; the sandbox account is made on first use when asked."""
+    """The decrypted, enabled account; the sandbox account is made on first use when asked.
+
+    Every webhook and every payment start asks for them, so the process keeps an enabled
+    account's credentials for KEPT_SECONDS (a change saved here drops them at once; other
+    processes see it within KEPT_SECONDS: a webhook signed with a just-rotated secret is
+    refused 401 meanwhile and delivered again by the provider)."""
+    kept = _kept_accounts(session)
+    found = kept.get((shop_id, provider))
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
     repo = PaymentsRepository(session)
     row = await repo.account(shop_id, provider)
     if row is None and create_sandbox and provider == DEFAULT_PROVIDER:
@@ -163,7 +181,16 @@ async def credentials(
         raise GatewayNotConfigured(provider)
     if not row.enabled:
         raise GatewayDisabled(provider)
-    return GatewayCredentials(shop_id=shop_id, provider=provider, config=_decrypt(secrets, row))
+    account = GatewayCredentials(shop_id=shop_id, provider=provider, config=_decrypt(secrets, row))
+    if len(kept) >= KEPT_MAX:
+        kept.clear()
+    kept[(shop_id, provider)] = (time.monotonic() + KEPT_SECONDS, account)
+    return account
+
+
+def _kept_accounts(session: AsyncSession) -> dict[tuple[uuid.UUID, str], _Kept]:
+    """The credentials this process keeps for the database `session` works on."""
+    return _KEPT.setdefault(session.get_bind().pool, {})
 
 
 async def _create_sandbox(
