@@ -4,8 +4,9 @@ Products are physical, digital, plan (period, trial, grace), course, service or 
 each has one or more variants with prices per currency in minor units (XTR allowed); only
 physical variants may track stock. Archiving is a soft delete: past orders keep snapshots.
 Public (for orders, payments, storefront): `get_sellable(session, *, shop_id, variant_id,
-currency) -> SellableRead`, `reserve_stock` / `release_stock(session, *, shop_id, items)`
-(atomic conditional UPDATEs, all or nothing → OutOfStock), `get_product`, `list_products`,
+currency) -> SellableRead` (`get_sellables`: several in one query), `reserve_stock` /
+`release_stock(session, *, shop_id, items)` (atomic conditional UPDATEs, all or nothing →
+OutOfStock), `get_product` (`get_products`: several), `list_products`,
 `all_products`, `list_published` (no auth: published, live products only), `get_catalog_settings`,
 `list_categories` (the shop's category tree as rows with `parent_id`).
 Events published: `catalog.product_published.v1`, `catalog.stock_depleted.v1`; consumes none.
@@ -38,10 +39,11 @@ from shopkeeper.catalog.service.products import (
     all_products,
     create_product,
     get_product,
+    get_products,
     list_products,
     list_published,
 )
-from shopkeeper.catalog.service.sellable import get_sellable
+from shopkeeper.catalog.service.sellable import get_sellable, get_sellables
 from shopkeeper.catalog.service.stock import release_stock, reserve_stock
 from shopkeeper.catalog.service.tax import get_catalog_settings
 
@@ -66,7 +68,9 @@ __all__ = [
     "create_product",
     "get_catalog_settings",
     "get_product",
+    "get_products",
     "get_sellable",
+    "get_sellables",
     "list_categories",
     "list_products",
     "list_published",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -24,6 +24,23 @@ def _product_children() -> list[ExecutableOption]:
         selectinload(live).selectinload(Variant.prices),
         selectinload(Product.images),
     ]
+
+
+def _sellable_query(currency: str) -> Select[Variant, Product, int, int, bool]:
+    """A live variant of a published product with its price in `currency`, its tax rate and
+    the shop's tax setting (filtered further by the caller)."""
+    return (
+        select(Variant, Product, Price.amount, TaxClass.rate_bp, CatalogSettings.prices_include_tax)
+        .join(Product, Product.id == Variant.product_id)
+        .outerjoin(Price, and_(Price.variant_id == Variant.id, Price.currency == currency))
+        .outerjoin(TaxClass, TaxClass.id == Product.tax_class_id)
+        .outerjoin(CatalogSettings, CatalogSettings.shop_id == Variant.shop_id)
+        .where(
+            Variant.archived_at.is_(None),
+            Product.archived_at.is_(None),
+            Product.published.is_(True),
+        )
+    )
 
 
 class ProductRepository:
@@ -151,21 +168,32 @@ class ProductRepository:
         self, shop_id: uuid.UUID, variant_id: uuid.UUID, currency: str
     ) -> SellableRow | None:
         """Variant, product, price, tax rate and tax setting in one query (order placement)."""
-        stmt = (
-            select(
-                Variant, Product, Price.amount, TaxClass.rate_bp, CatalogSettings.prices_include_tax
-            )
-            .join(Product, Product.id == Variant.product_id)
-            .outerjoin(Price, and_(Price.variant_id == Variant.id, Price.currency == currency))
-            .outerjoin(TaxClass, TaxClass.id == Product.tax_class_id)
-            .outerjoin(CatalogSettings, CatalogSettings.shop_id == Variant.shop_id)
-            .where(
-                Variant.id == variant_id,
-                Variant.shop_id == shop_id,
-                Variant.archived_at.is_(None),
-                Product.archived_at.is_(None),
-                Product.published.is_(True),
-            )
-        )
+        stmt = _sellable_query(currency).where(Variant.id == variant_id, Variant.shop_id == shop_id)
         row = (await self.session.execute(stmt)).first()
         return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+    async def sellables(
+        self, shop_id: uuid.UUID, variant_ids: Collection[uuid.UUID], currency: str
+    ) -> dict[uuid.UUID, SellableRow]:
+        """`sellable` for several variants in one query; a variant not sold is left out."""
+        if not variant_ids:
+            return {}
+        stmt = _sellable_query(currency).where(
+            Variant.id.in_(list(variant_ids)), Variant.shop_id == shop_id
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return {row[0].id: (row[0], row[1], row[2], row[3], row[4]) for row in rows}
+
+    async def get_many(
+        self, shop_id: uuid.UUID, product_ids: Collection[uuid.UUID]
+    ) -> list[Product]:
+        """`get` for several products: one query, and one per kind of child however many."""
+        if not product_ids:
+            return []
+        stmt = (
+            select(Product)
+            .where(Product.id.in_(list(product_ids)), Product.shop_id == shop_id)
+            .options(*_product_children())
+            .execution_options(populate_existing=True)
+        )
+        return list(await self.session.scalars(stmt))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -160,6 +161,15 @@ async def get_product(
     if product is None:
         raise ProductNotFound()
     return product_read(product, media_url)
+
+
+async def get_products(
+    session: AsyncSession, *, shop_id: uuid.UUID, product_ids: Collection[uuid.UUID],
+    media_url: MediaUrl = default_media_url,
+) -> dict[uuid.UUID, ProductRead]:  # fmt: skip
+    """`get_product` for several products in a fixed number of queries; unknown ids left out."""
+    rows = await ProductRepository(session).get_many(shop_id, product_ids)
+    return {row.id: product_read(row, media_url) for row in rows}
 
 
 async def list_products(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.catalog.errors import PriceNotFound, VariantNotFound
-from shopkeeper.catalog.repository import ProductRepository
+from shopkeeper.catalog.repository import ProductRepository, SellableRow
 from shopkeeper.catalog.schemas import ProductKind, SellableRead, currencies
 from shopkeeper.catalog.views import plan_terms
 
@@ -22,6 +23,28 @@ async def get_sellable(
     row = await ProductRepository(session).sellable(shop_id, variant_id, code)
     if row is None:
         raise VariantNotFound()
+    return _sellable(row, code)
+
+
+async def get_sellables(
+    session: AsyncSession, *, shop_id: uuid.UUID, variant_ids: Collection[uuid.UUID],
+    currency: str,
+) -> dict[uuid.UUID, SellableRead | VariantNotFound | PriceNotFound]:  # fmt: skip
+    """`get_sellable` for several variants in one query: each id → its sellable view, or the
+    error `get_sellable` would raise for it."""
+    code = currency.strip().upper()
+    rows = await ProductRepository(session).sellables(shop_id, variant_ids, code)
+    found: dict[uuid.UUID, SellableRead | VariantNotFound | PriceNotFound] = {}
+    for variant_id in variant_ids:
+        row = rows.get(variant_id)
+        try:
+            found[variant_id] = _sellable(row, code) if row is not None else VariantNotFound()
+        except PriceNotFound as exc:
+            found[variant_id] = exc
+    return found
+
+
+def _sellable(row: SellableRow, code: str) -> SellableRead:
     variant, product, amount, rate_bp, include_tax = row
     if amount is None or code not in currencies():
         raise PriceNotFound(variant.sku, code)

@@ -49,6 +49,20 @@ class _Catalog:
                 self.products[product_id] = None
         return self.products[product_id]
 
+    async def prefetch(self, items: Sequence[CartItem]) -> None:
+        """Ask for every variant and product of the items at once (a few queries in all)."""
+        variants = {item.variant_id for item in items} - set(self.sellables)
+        found = await catalog.get_sellables(
+            self.session, shop_id=self.shop_id, variant_ids=variants, currency=self.currency
+        )
+        for variant_id, sellable in found.items():
+            self.sellables[variant_id] = _why_not(sellable, self.currency)
+        products = {item.product_id for item in items} - set(self.products)
+        known = await catalog.get_products(self.session, shop_id=self.shop_id,
+                                           product_ids=products)  # fmt: skip
+        for product_id in products:
+            self.products[product_id] = known.get(product_id)
+
     async def sellable(self, variant_id: uuid.UUID) -> SellableRead | str:
         if variant_id not in self.sellables:
             try:
@@ -56,11 +70,20 @@ class _Catalog:
                     self.session, shop_id=self.shop_id, variant_id=variant_id,
                     currency=self.currency,
                 )  # fmt: skip
-            except catalog.VariantNotFound:
-                self.sellables[variant_id] = "This is no longer sold"
-            except catalog.PriceNotFound:
-                self.sellables[variant_id] = f"This has no price in {self.currency}"
+            except (catalog.VariantNotFound, catalog.PriceNotFound) as exc:
+                self.sellables[variant_id] = _why_not(exc, self.currency)
         return self.sellables[variant_id]
+
+
+def _why_not(
+    found: SellableRead | catalog.VariantNotFound | catalog.PriceNotFound, currency: str
+) -> SellableRead | str:
+    """A sellable variant, or what the shopper is told about one that cannot be bought."""
+    if isinstance(found, catalog.VariantNotFound):
+        return "This is no longer sold"
+    if isinstance(found, catalog.PriceNotFound):
+        return f"This has no price in {currency}"
+    return found
 
 
 def empty_view(currency: str, now: datetime) -> CartView:
@@ -75,6 +98,7 @@ async def build_view(
 ) -> CartView:
     """The view of `cart` at `cart.version` (read the version before the items)."""
     known = _Catalog(session, cart.shop_id, cart.currency, {}, {})
+    await known.prefetch(items)
     lines = [await _line(known, item) for item in items]
     _mark_stock(lines)
     priced = [line for line in lines if line.available]
