@@ -5,7 +5,8 @@ Public: `create_user`, `set_password`, `get_user`, `get_user_by_email`, `get_use
 `user_for_access_token`; FastAPI dependencies in `identity.deps` (`CurrentUserDep`, `CallerDep`);
 web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
 `create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
-`find_or_create_customer`, `find_customer` (no creation), `link_identity`, `get_customer`;
+`find_or_create_customer` (`…_id`: the id only), `find_customer` (no creation), `link_identity`,
+`get_customer`, `surviving_customer_id` (an id, following merges);
 customer tags `normalise_tag`, `customer_tags`, `add_tag`, `remove_tag` (audited), `tags_in_use`,
 `customers_tagged` (ids with any/all of some tags: broadcast audiences); a merge gives the
 survivor both customers' tags. Publishes `identity.customers_merged.v1` (CustomersMerged) when
@@ -59,9 +60,11 @@ from shopkeeper.identity.service.auth import (
 from shopkeeper.identity.service.customers import (
     find_customer,
     find_or_create_customer,
+    find_or_create_customer_id,
     get_customer,
     link_identity,
     normalise_identity,
+    surviving_customer_id,
 )
 from shopkeeper.identity.service.tags import (
     add_tag,
@@ -121,6 +124,7 @@ __all__ = [
     "end_web_session",
     "find_customer",
     "find_or_create_customer",
+    "find_or_create_customer_id",
     "get_customer",
     "get_user",
     "get_user_by_email",
@@ -138,6 +142,7 @@ __all__ = [
     "revoke_api_key",
     "set_password",
     "start_web_session",
+    "surviving_customer_id",
     "tags_in_use",
     "user_for_access_token",
 ]

@@ -148,11 +148,10 @@ async def _customer_by_email(
 ) -> uuid.UUID:
     """An anonymous shopper's order belongs to the customer of their e-mail (made if new),
     so it shows in their account once they sign in with it."""
-    found = await identity.find_or_create_customer(
+    return await identity.find_or_create_customer_id(
         session, shop_id=shop.id, kind="email", value=customer.email, display_name=customer.name,
         now=now,
     )  # fmt: skip
-    return found.id
 
 
 async def _done(session: AsyncSession, shop_id: uuid.UUID, cart_id: uuid.UUID) -> Finalised | None:

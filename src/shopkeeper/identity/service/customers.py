@@ -66,8 +66,30 @@ async def find_or_create_customer(
     now: datetime,
 ) -> CustomerRead:
     """The customer known by this identity, or a new one carrying it."""
-    kind, value = normalise_identity(kind, value)
     repo = CustomerRepository(session)
+    found = await _found_or_created(repo, shop_id, kind, value, display_name, language, now)
+    return await _read(repo, found)
+
+
+async def find_or_create_customer_id(
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    kind: IdentityKind | str,
+    value: str,
+    display_name: str = "",
+    now: datetime,
+) -> uuid.UUID:
+    """`find_or_create_customer` for a caller that needs only the id (two statements fewer)."""
+    repo = CustomerRepository(session)
+    return (await _found_or_created(repo, shop_id, kind, value, display_name, None, now)).id
+
+
+async def _found_or_created(
+    repo: CustomerRepository, shop_id: uuid.UUID, kind: IdentityKind | str, value: str,
+    display_name: str, language: str | None, now: datetime,
+) -> Customer:  # fmt: skip
+    kind, value = normalise_identity(kind, value)
     found = await repo.find_identity(shop_id, kind.value, value)
     if found is None:
         customer = Customer(
@@ -78,12 +100,13 @@ async def find_or_create_customer(
             created_at=now,
             updated_at=now,
         )
-        if await _try_insert(session, customer, _identity(shop_id, customer, kind, value, now)):
-            return await _read(repo, customer)
+        carried = _identity(shop_id, customer, kind, value, now)
+        if await _try_insert(repo.session, customer, carried):
+            return customer
         found = await repo.find_identity(shop_id, kind.value, value)
         if found is None:
             raise CustomerNotFound()
-    return await get_customer(session, shop_id=shop_id, customer_id=found.customer_id)
+    return await _survivor(repo, shop_id, found.customer_id)
 
 
 async def find_customer(
@@ -103,6 +126,13 @@ async def get_customer(
     """The customer, following merges: a merged-away id yields the surviving record."""
     repo = CustomerRepository(session)
     return await _read(repo, await _survivor(repo, shop_id, customer_id))
+
+
+async def surviving_customer_id(
+    session: AsyncSession, *, shop_id: uuid.UUID, customer_id: uuid.UUID
+) -> uuid.UUID:
+    """The customer's id, or the surviving record's if it was merged (CustomerNotFound)."""
+    return (await _survivor(CustomerRepository(session), shop_id, customer_id)).id
 
 
 async def link_identity(

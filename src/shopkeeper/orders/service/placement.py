@@ -133,8 +133,7 @@ async def _customer(
     """The shop's customer (the surviving record if it was merged), or CustomerNotFound."""
     if customer_id is None:
         return None
-    customer = await identity.get_customer(session, shop_id=shop_id, customer_id=customer_id)
-    return customer.id
+    return await identity.surviving_customer_id(session, shop_id=shop_id, customer_id=customer_id)
 
 
 async def _quote(
