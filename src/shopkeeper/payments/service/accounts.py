@@ -190,7 +190,7 @@ async def credentials(
 
 def _kept_accounts(session: AsyncSession) -> dict[tuple[uuid.UUID, str], _Kept]:
     """The credentials this process keeps for the database `session` works on."""
-    return _KEPT.setdefault(session.get_bind().pool, {})
+    return _KEPT.setdefault(session.get_bind().engine.pool, {})
 
 
 async def _create_sandbox(
