@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from shopkeeper.access.router import router as access_router
+from shopkeeper.analytics.router import router as analytics_router
 from shopkeeper.audit.router import router as audit_router
 from shopkeeper.bots.discord.router import router as discord_router
 from shopkeeper.bots.discord.webhook import router as discord_webhook_router
@@ -65,4 +66,5 @@ ROUTERS += [finalize_router]
 ROUTERS += [checkout_payment_router]
 ROUTERS += [preferences_router, winback_router]
 ROUTERS += [metrics_router, pay_page_router, store_router, admin_router]
+ROUTERS += [analytics_router]
 ROUTERS += [unsubscribe_router]  # /u/{token}: the email unsubscribe link

@@ -28,6 +28,13 @@ class ThingFailed(Event):
     thing_id: uuid.UUID
 
 
+class ShopThingFailed(Event):
+    """A failing event about one shop (its payload names the shop, as real events do)."""
+
+    name = "bustest.shop_thing_failed.v1"
+    shop_id: uuid.UUID
+
+
 # Flaky handlers fail while their counter for the thing is above zero (set by a test).
 FAILURES_LEFT: dict[uuid.UUID, int] = {}
 
@@ -70,6 +77,10 @@ async def on_thing_flaky(event: ThingHappened, session: AsyncSession, clock: Clo
 
 async def on_thing_failed(event: ThingFailed, session: AsyncSession) -> None:
     await record(session, "thing.failed", event)
+    raise ValueError("this handler always fails")
+
+
+async def on_shop_thing_failed(event: ShopThingFailed, session: AsyncSession) -> None:
     raise ValueError("this handler always fails")
 
 

@@ -20,11 +20,12 @@ transaction optimistically and a failing one is rolled back alone (see `bus.batc
 with exponential backoff (`event_retry_base_seconds`) and parked as dead after
 `event_max_attempts`. Order is kept per `Event.key()`.
 
-Operations: `bus_stats(session, now) -> BusStats`, `list_dead(session)`, `retry_dead(session,
+Operations: `bus_stats(session, now) -> BusStats`, `list_dead(session)`, `dead_count(session,
+shop_id=None)` (dead deliveries, of one shop's events), `retry_dead(session,
 event_id=..., handler=None, now=...)` (raises `DeadDeliveryNotFound`).
 """
 
-from shopkeeper.bus.admin import DeadDelivery, list_dead, retry_dead
+from shopkeeper.bus.admin import DeadDelivery, dead_count, list_dead, retry_dead
 from shopkeeper.bus.errors import DeadDeliveryNotFound
 from shopkeeper.bus.events import Event
 from shopkeeper.bus.publisher import publish
@@ -48,6 +49,7 @@ __all__ = [
     "Subscription",
     "build_registry",
     "bus_stats",
+    "dead_count",
     "drain",
     "list_dead",
     "load_registry",

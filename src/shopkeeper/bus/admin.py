@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.bus.dispatch import DEAD, RETRY
@@ -43,6 +43,16 @@ async def list_dead(session: AsyncSession, *, limit: int = 100) -> list[DeadDeli
         )
         for delivery, name in rows
     ]
+
+
+async def dead_count(session: AsyncSession, *, shop_id: uuid.UUID | None = None) -> int:
+    """How many deliveries are dead; with `shop_id`, those of events about that shop."""
+    query = select(func.count()).select_from(Delivery).where(Delivery.status == DEAD)
+    if shop_id is not None:
+        query = query.join(OutboxEvent, OutboxEvent.event_id == Delivery.event_id).where(
+            OutboxEvent.payload["shop_id"].as_string() == str(shop_id)
+        )
+    return int(await session.scalar(query) or 0)
 
 
 async def retry_dead(

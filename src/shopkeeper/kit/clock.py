@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -32,3 +35,18 @@ class FrozenClock:
 def as_utc(value: datetime) -> datetime:
     """SQLite gives naive datetimes back; everything we store is UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def window_start(now: datetime, zone: ZoneInfo, days: int) -> datetime:
+    """The start of the last `days` calendar days in `zone`, today included (days ≥ 1)."""
+    first = now.astimezone(zone).date() - timedelta(days=days - 1)
+    return datetime.combine(first, time(), tzinfo=zone)
+
+
+def count_per_day(
+    moments: Iterable[datetime], zone: ZoneInfo, first: date, days: int
+) -> list[tuple[date, int]]:
+    """How many moments fall on each of `days` calendar days in `zone` from `first` on."""
+    counts = Counter(moment.astimezone(zone).date() for moment in moments)
+    every_day = (first + timedelta(days=offset) for offset in range(days))
+    return [(day, counts.get(day, 0)) for day in every_day]

@@ -6,7 +6,9 @@ number like `LUM-000042`; stock reserved and the promo code's use redeemed in th
 transaction), `place_order_once` (Idempotency-Key), `get_order`, `list_orders`, `mark_paid`
 (payments calls it; idempotent per payment_id), `record_refund` (idempotent per refund_id),
 `cancel_order`, `fulfil_order`, `expire_unpaid` (task `orders.expire_unpaid`),
-`revenue_by_kind` (line totals of paid orders in a window, per currency),
+`revenue_by_kind` (line totals of paid orders in a window, per currency), `sales_by_currency`
+(orders paid in a window: count, paid, refunded, net), `top_products` (best sellers),
+`sales_version` (moves when an order is paid),
 `paying_customer_ids` (who ever paid: the "never paid" broadcast audience).
 States and transitions: `shopkeeper.orders.states`; arithmetic: `shopkeeper.orders.pricing`.
 Publishes `orders.order_placed.v1`, `orders.order_paid.v1`, `orders.order_fulfilled.v1`,
@@ -39,6 +41,8 @@ from shopkeeper.orders.schemas import (
     OrderLineRead,
     OrderRead,
     OrderState,
+    ProductSales,
+    SalesTotal,
 )
 from shopkeeper.orders.service.audiences import paying_customer_ids
 from shopkeeper.orders.service.idempotency import place_order_once
@@ -50,7 +54,14 @@ from shopkeeper.orders.service.lifecycle import (
     record_refund,
 )
 from shopkeeper.orders.service.placement import DEFAULT_TTL, place_order
-from shopkeeper.orders.service.reads import get_order, list_orders, revenue_by_kind
+from shopkeeper.orders.service.reads import (
+    get_order,
+    list_orders,
+    revenue_by_kind,
+    sales_by_currency,
+    sales_version,
+    top_products,
+)
 
 __all__ = [
     "DEFAULT_TTL",
@@ -73,7 +84,9 @@ __all__ = [
     "OrderRefunded",
     "OrderState",
     "PaymentAmountMismatch",
+    "ProductSales",
     "RefundExceedsPaid",
+    "SalesTotal",
     "cancel_order",
     "expire_unpaid",
     "fulfil_order",
@@ -85,4 +98,7 @@ __all__ = [
     "place_order_once",
     "record_refund",
     "revenue_by_kind",
+    "sales_by_currency",
+    "sales_version",
+    "top_products",
 ]

@@ -136,6 +136,48 @@ class OrderRepository:
         )
         return {row[0]: int(row[1] or 0) for row in await self.session.execute(query)}
 
+    async def sales_between(
+        self, shop_id: uuid.UUID, since: datetime, until: datetime
+    ) -> list[tuple[str, int, int, int]]:
+        """Per currency, the orders paid in [since, until]: (currency, count, paid, refunded)."""
+        query = (
+            select(
+                Order.currency, func.count(Order.id), func.sum(Order.paid_amount),
+                func.sum(Order.refunded_amount),
+            )
+            .where(Order.shop_id == shop_id, Order.paid_at >= since, Order.paid_at <= until)
+            .group_by(Order.currency)
+        )  # fmt: skip
+        rows = await self.session.execute(query)
+        return [(c, int(n), int(paid or 0), int(back or 0)) for c, n, paid, back in rows]
+
+    async def top_products(
+        self, shop_id: uuid.UUID, since: datetime, until: datetime, limit: int
+    ) -> list[tuple[uuid.UUID, str, str, int, int]]:
+        """The products whose lines brought in most in orders paid in [since, until] and not
+        fully refunded: (product_id, latest name, currency, units, line totals)."""
+        amount = func.sum(OrderLine.total_amount)
+        query = (
+            select(
+                OrderLine.product_id, func.max(OrderLine.name), Order.currency,
+                func.sum(OrderLine.quantity), amount,
+            )
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(
+                Order.shop_id == shop_id, Order.paid_at >= since, Order.paid_at <= until,
+                Order.state.in_(REVENUE_STATES),
+            )
+            .group_by(OrderLine.product_id, Order.currency)
+            .order_by(amount.desc(), OrderLine.product_id)
+            .limit(limit)
+        )  # fmt: skip
+        rows = await self.session.execute(query)
+        return [(p, name, c, int(units), int(total)) for p, name, c, units, total in rows]
+
+    async def last_paid_at(self, shop_id: uuid.UUID) -> datetime | None:
+        query = select(func.max(Order.paid_at)).where(Order.shop_id == shop_id)
+        return await self.session.scalar(query)
+
     async def customer_has_paid(self, shop_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
         """Whether the customer ever completed a payment in this shop (refunded or not)."""
         query = select(

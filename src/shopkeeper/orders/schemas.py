@@ -112,3 +112,23 @@ def valid_source(value: str) -> str:
     if not _SOURCE.match(value):
         raise ValueError("lowercase letters, digits, '.', '_' or '-' (e.g. api, telegram)")
     return value
+
+
+class SalesTotal(BaseModel):
+    """Orders paid in a window, in one currency: how many, paid, refunded since, and net."""
+
+    currency: str
+    orders: int
+    paid: int
+    refunded: int
+    net: int
+
+
+class ProductSales(BaseModel):
+    """What one product's lines brought in (orders paid in a window, not fully refunded)."""
+
+    product_id: uuid.UUID
+    name: str
+    currency: str
+    units: int
+    amount: int

@@ -7,6 +7,7 @@ yookassa behind one port; credentials per shop encrypted at rest. Public: `start
 process); `record_events(session, *, shop_id, provider, events, now)` for facts that come
 another way (bot updates); `refund_order(container, *, shop_id, order_id, amount, reason,
 actor)`; reads `get_payment`, `list_payments`, `list_refunds`, `order_ledger`, `pay_page`;
+figures `payment_outcomes` (success rate in a window), `webhook_problems` (failed, rejected);
 `press_sandbox(container, *, payment_id, outcome)`; `enabled_gateways`,
 `configure_gateway_if_absent` (audited); Telegram Stars facts from a bot:
 `stars_succeeded_event`, `charge_is_booked` / `record_charge` (renewals, repeat charges).
@@ -60,14 +61,17 @@ from shopkeeper.payments.providers.telegram_stars import succeeded_event as star
 from shopkeeper.payments.schemas import (
     OrderLedger,
     PaymentCreate,
+    PaymentOutcomes,
     PaymentRead,
     PaymentStarted,
     PaymentStatus,
     RefundRead,
     RenewalReference,
+    WebhookProblem,
 )
 from shopkeeper.payments.service.accounts import configure_gateway_if_absent, enabled_gateways
 from shopkeeper.payments.service.charges import charge_is_booked, record_charge
+from shopkeeper.payments.service.figures import payment_outcomes, webhook_problems
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
 from shopkeeper.payments.service.reads import get_payment, list_payments, list_refunds, order_ledger
 from shopkeeper.payments.service.renewals import (
@@ -94,6 +98,7 @@ __all__ = [
     "PaymentEvent",
     "PaymentFailed",
     "PaymentNotFound",
+    "PaymentOutcomes",
     "PaymentRead",
     "PaymentStarted",
     "PaymentStatus",
@@ -107,6 +112,7 @@ __all__ = [
     "RenewalReference",
     "WebhookMalformed",
     "WebhookOutcome",
+    "WebhookProblem",
     "WebhookProcessingFailed",
     "WebhookSignatureInvalid",
     "charge_is_booked",
@@ -118,6 +124,7 @@ __all__ = [
     "list_refunds",
     "order_ledger",
     "pay_page",
+    "payment_outcomes",
     "press_sandbox",
     "receive_webhook",
     "record_charge",
@@ -130,4 +137,5 @@ __all__ = [
     "stars_succeeded_event",
     "start_payment",
     "subscription_providers",
+    "webhook_problems",
 ]

@@ -51,6 +51,7 @@ class Payment(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "provider", "provider_payment_id"),
         Index("ix_payments_payment_shop_order", "shop_id", "order_id"),
+        Index("ix_payments_payment_shop_created", "shop_id", "created_at"),
         Index("ix_payments_payment_reference", "shop_id", "provider", "provider_reference"),
         Index(
             "ix_payments_payment_subscription", "shop_id", "provider", "provider_subscription_id"
@@ -150,6 +151,7 @@ class WebhookEvent(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "provider", "provider_event_id"),
         Index("ix_payments_webhook_event_parked", "shop_id", "provider", "status"),
+        Index("ix_payments_webhook_event_shop_received", "shop_id", "received_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

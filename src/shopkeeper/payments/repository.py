@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, Uuid, bindparam, insert, or_, select, update
+from sqlalchemy import Table, Uuid, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -245,6 +245,31 @@ class PaymentsRepository:
         params = {"shop_id": shop_id, "provider": provider, "payment_id": payment_id,
                   "refs": list(refs)}  # fmt: skip
         return list(await self.session.scalars(_PARKED, params))
+
+    async def statuses_between(
+        self, shop_id: uuid.UUID, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """How many payments created in [since, until] have each status."""
+        query = (
+            select(Payment.status, func.count(Payment.id))
+            .where(Payment.shop_id == shop_id, Payment.created_at >= since,
+                   Payment.created_at <= until)
+            .group_by(Payment.status)
+        )  # fmt: skip
+        return {status: int(n) for status, n in await self.session.execute(query)}
+
+    async def webhooks_with_status(
+        self, shop_id: uuid.UUID, statuses: Sequence[str], since: datetime, limit: int
+    ) -> tuple[int, list[WebhookEvent]]:
+        """Webhooks received since `since` in one of `statuses`: the count, the latest rows."""
+        where = (WebhookEvent.shop_id == shop_id, WebhookEvent.status.in_(statuses),
+                 WebhookEvent.received_at >= since)  # fmt: skip
+        count = await self.session.scalar(select(func.count(WebhookEvent.id)).where(*where))
+        rows = await self.session.scalars(
+            select(WebhookEvent).where(*where)
+            .order_by(WebhookEvent.received_at.desc(), WebhookEvent.id).limit(limit)
+        )  # fmt: skip
+        return int(count or 0), list(rows)
 
     async def parked_before(self, before: datetime, limit: int) -> list[WebhookEvent]:
         rows = await self.session.scalars(

@@ -157,3 +157,24 @@ class RenewalReference(BaseModel):
     provider: str
     reference: str
     mode: str
+
+
+class PaymentOutcomes(BaseModel):
+    """How the payments started in a window ended (success rate: succeeded / ended)."""
+
+    succeeded: int
+    failed: int
+    open: int
+    success_rate: float | None
+
+
+class WebhookProblem(BaseModel):
+    """An inbound webhook that failed or was rejected (the admin's webhook log has it all)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    provider: str
+    status: str
+    error: str | None
+    received_at: datetime

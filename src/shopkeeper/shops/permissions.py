@@ -26,6 +26,7 @@ READ = (
     "subscriptions.read",
     "notifications.read",
     "checkout.read",
+    "analytics.read",
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: frozenset(READ),

@@ -181,11 +181,13 @@ class PlanChangeOutcome(BaseModel):
 
 
 class PlanCount(BaseModel):
-    """Live subscriptions of one plan: running (trialing or active) and past due."""
+    """Live subscriptions of one plan: running (trialing or active) and past due; of the
+    running, how many are still in their trial (they pay nothing yet)."""
 
     product_id: uuid.UUID
     running: int = 0
     past_due: int = 0
+    trialing: int = 0
 
 
 class SubscriptionFigures(BaseModel):

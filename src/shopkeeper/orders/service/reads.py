@@ -1,4 +1,4 @@
-"""Reading orders: one by id, a page of a shop's orders, and the schema of a row."""
+"""Reading orders: one by id, a page of a shop's orders, the schema of a row, sales figures."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from shopkeeper.orders.errors import OrderNotFound
 from shopkeeper.orders.events import OrderEventLine
 from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.repository import OrderRepository
-from shopkeeper.orders.schemas import OrderLineRead, OrderRead, OrderState
+from shopkeeper.orders.schemas import (
+    OrderLineRead,
+    OrderRead,
+    OrderState,
+    ProductSales,
+    SalesTotal,
+)
 
 
 async def get_order(session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID) -> OrderRead:
@@ -81,3 +87,32 @@ def event_lines(order: Order) -> tuple[OrderEventLine, ...]:
         )
         for line in order.lines
     )
+
+
+async def sales_by_currency(
+    session: AsyncSession, *, shop_id: uuid.UUID, since: datetime, until: datetime
+) -> list[SalesTotal]:
+    """The orders paid in [since, until] per currency: count, paid, refunded, net."""
+    rows = await OrderRepository(session).sales_between(shop_id, since, until)
+    return [
+        SalesTotal(currency=c, orders=n, paid=paid, refunded=back, net=paid - back)
+        for c, n, paid, back in sorted(rows)
+    ]
+
+
+async def top_products(
+    session: AsyncSession, *, shop_id: uuid.UUID, since: datetime, until: datetime,
+    limit: int = 5,
+) -> list[ProductSales]:  # fmt: skip
+    """The best-selling products by line totals (per currency) in orders paid in the window."""
+    rows = await OrderRepository(session).top_products(shop_id, since, until, limit)
+    return [
+        ProductSales(product_id=p, name=name, currency=c, units=units, amount=amount)
+        for p, name, c, units, amount in rows
+    ]
+
+
+async def sales_version(session: AsyncSession, *, shop_id: uuid.UUID) -> str:
+    """Changes whenever an order of the shop is paid (for live dashboards to poll)."""
+    last = await OrderRepository(session).last_paid_at(shop_id)
+    return last.isoformat() if last else "-"

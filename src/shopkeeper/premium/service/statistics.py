@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import catalog, orders, shops, subscriptions
+from shopkeeper.kit.clock import count_per_day, window_start
 from shopkeeper.kit.money import format_money
 from shopkeeper.premium.schemas import Churn, DayCount, PremiumStatistics, Revenue, TierCount
 
@@ -32,13 +32,13 @@ async def premium_statistics(
         raise ValueError(f"days must be within 1..{MAX_DAYS}")
     shop = await shops.get_shop_by_id(session, shop_id=shop_id)
     zone = ZoneInfo(shop.timezone)
-    first_day = now.astimezone(zone).date() - timedelta(days=days - 1)
-    since = datetime.combine(first_day, time(), tzinfo=zone)
+    since = window_start(now, zone, days)
     figures = await subscriptions.subscription_figures(
         session, shop_id=shop_id, since=since, until=now
     )
     tiers = [await _tier(session, shop_id, plan) for plan in figures.plans]
-    per_day = _per_day(figures.started_at, zone, first_day, days)
+    started = count_per_day(figures.started_at, zone, since.date(), days)
+    per_day = [DayCount(date=day, count=n) for day, n in started]
     revenue = await orders.revenue_by_kind(
         session, shop_id=shop_id, kind="plan", since=since, until=now
     )
@@ -64,9 +64,3 @@ async def _tier(
     return TierCount(
         product_id=plan.product_id, tier=name, active=plan.running, past_due=plan.past_due
     )
-
-
-def _per_day(started: list[datetime], zone: ZoneInfo, first: date, days: int) -> list[DayCount]:
-    counts = Counter(moment.astimezone(zone).date() for moment in started)
-    every_day = (first + timedelta(days=offset) for offset in range(days))
-    return [DayCount(date=day, count=counts.get(day, 0)) for day in every_day]

@@ -25,6 +25,7 @@ async def subscription_figures(
             plan.past_due += count
         else:
             plan.running += count
+            plan.trialing += count if status == "trialing" else 0
     started = await repo.started_between(shop_id, since, until)
     return SubscriptionFigures(
         plans=sorted(plans.values(), key=lambda p: (-p.running, str(p.product_id))),
