@@ -29,7 +29,8 @@ static:
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --silent --no-audit --no-fund && \
 	  mkdir -p src/shopkeeper/web/static/vendor && \
-	  cp node_modules/htmx.org/dist/htmx.min.js src/shopkeeper/web/static/vendor/; \
+	  cp node_modules/htmx.org/dist/htmx.min.js src/shopkeeper/web/static/vendor/ && \
+	  cp node_modules/chart.js/dist/chart.umd.js src/shopkeeper/web/static/vendor/chart.umd.min.js; \
 	else echo "npm not found: the admin works without htmx, but less smoothly"; fi
 
 # Delivery dates come from the app's own built-in demo calendar (mounted in demo mode only)

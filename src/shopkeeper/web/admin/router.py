@@ -12,6 +12,7 @@ from shopkeeper.web.admin import (
     checkout_services,
     checkout_shipping,
     checkout_warranty,
+    dashboard,
     pages,
     playground,
     premium,
@@ -20,6 +21,7 @@ from shopkeeper.web.admin import (
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
+router.include_router(dashboard.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
