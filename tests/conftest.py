@@ -22,6 +22,7 @@ from shopkeeper.bootstrap import Container, build_container
 from shopkeeper.kit.clock import FrozenClock
 from shopkeeper.migrate import upgrade
 from shopkeeper.settings import Settings, load_settings
+from tests.premium.streaming import StreamingASGITransport
 
 PG_URL = os.environ.get("SHOPKEEPER_TEST_DATABASE_URL", "")
 TEST_FERNET_KEY = "kQ3dYwSTOhOJmE4uvC6V9rYVXZqWYUM9yC7pBq6sM2E="
@@ -98,6 +99,14 @@ async def client(app) -> AsyncIterator[AsyncClient]:  # type: ignore[no-untyped-
     transport = ASGITransport(app=app, client=("127.0.0.1", 50000))
     async with AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+async def streaming(app) -> AsyncIterator[tuple[AsyncClient, StreamingASGITransport]]:  # type: ignore[no-untyped-def]
+    """A client whose responses stream (server-sent events), and its transport."""
+    transport = StreamingASGITransport(app)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client, transport
 
 
 def _pg_url(name: str) -> str:

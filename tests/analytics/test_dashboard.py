@@ -7,11 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 
 from shopkeeper import orders
@@ -141,13 +139,6 @@ async def test_another_shops_staff_and_strangers_read_nothing(
     _other, stranger = await shop_with_owner(container, client)
     assert (await client.get(_url(shop), headers=stranger.headers)).status_code in (403, 404)
     assert (await client.get(_url(shop))).status_code == 401
-
-
-@pytest.fixture
-async def streaming(app: FastAPI) -> AsyncIterator[tuple[AsyncClient, StreamingASGITransport]]:
-    transport = StreamingASGITransport(app)
-    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client, transport
 
 
 async def test_the_stream_sends_the_dashboard_then_each_sale(

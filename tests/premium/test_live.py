@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
-import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 
 from shopkeeper.bootstrap import Container
@@ -17,13 +14,6 @@ from tests.builders.orders import create_customer
 from tests.builders.subscriptions import buy, create_plan
 from tests.premium.streaming import Events, StreamingASGITransport
 from tests.web.seed import sign_in
-
-
-@pytest.fixture
-async def streaming(app: FastAPI) -> AsyncIterator[tuple[AsyncClient, StreamingASGITransport]]:
-    transport = StreamingASGITransport(app)
-    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client, transport
 
 
 async def test_the_api_stream_sends_the_figures_then_each_change_and_stops_on_hang_up(

@@ -4,10 +4,7 @@ the role that may not see it (page, part, stream and the navigation), inert free
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 
 from shopkeeper.bootstrap import Container
@@ -16,13 +13,6 @@ from tests.builders.orders import create_customer, create_sellable, mark_paid, p
 from tests.builders.subscriptions import buy, create_plan
 from tests.premium.streaming import Events, StreamingASGITransport
 from tests.web.seed import sign_in
-
-
-@pytest.fixture
-async def streaming(app: FastAPI) -> AsyncIterator[tuple[AsyncClient, StreamingASGITransport]]:
-    transport = StreamingASGITransport(app)
-    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client, transport
 
 
 async def test_the_owner_sees_every_figure_and_the_page_keeps_them_live(
