@@ -4,9 +4,10 @@ Each webhook is the full path, in one transaction: stored raw, signature verifie
 SHA256), deduplicated on its event id, the payment captured, the ledger booked, the order
 marked paid (orders.mark_paid) and the events written to the outbox — in one `shopkeeper
 api` process on SQLite (and, when SHOPKEEPER_BENCH_POSTGRES_URL points at a server, with two
-worker processes on a fresh PostgreSQL database). ORDERS pending orders with sandbox
-payments are seeded in-process; then CONCURRENCY keep-alive connections POST every success
-webhook once plus DUPLICATES redeliveries. Afterwards every order must be paid exactly once.
+worker processes on a fresh PostgreSQL database). WARMUP + ORDERS pending orders with sandbox
+payments are seeded in-process; CONCURRENCY keep-alive connections POST the WARMUP orders'
+webhooks untimed, then every other success webhook once plus DUPLICATES redeliveries.
+Afterwards every order must be paid exactly once.
 Targets: ≥ 300/s on SQLite, ≥ 500/s on PostgreSQL (2 cores).
 Run alone: `python -m bench payments_webhooks`.
 """
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from bench.http_api import (
 ROOT = Path(__file__).resolve().parents[1]
 ORDERS = 2000
 DUPLICATES = 200
+WARMUP = 400  # webhooks of further orders, sent first and not timed (each process warms up)
 CONCURRENCY = 16
 TARGETS = {"SQLite": 300, "PostgreSQL": 500}
 
@@ -94,19 +96,22 @@ def _against(env: dict[str, str], name: str, url: str, *, workers: int) -> Run:
         _request("POST", f"/api/v1/shops/{slug}/payments/webhooks/sandbox", headers, body)
         for body, headers in deliveries
     ]
+    warm, requests = requests[:WARMUP], requests[WARMUP:]
     command = [sys.executable, "-m", "shopkeeper", "api", "--workers", str(workers)]
     with _server(command, {**env, "SHOPKEEPER_DATABASE_URL": url}) as port:
-        run = _drive(f"{name} ({workers} proc)", port, requests)
+        run = _drive(f"{name} ({workers} proc)", port, requests, warm)
     paid, booked = asyncio.run(_check(env, url))
-    if (paid, booked) != (ORDERS, ORDERS):
+    expected = ORDERS + WARMUP
+    if (paid, booked) != (expected, expected):
         raise RuntimeError(
-            f"{name}: {paid} orders paid and {booked} payments booked, expected {ORDERS}"
+            f"{name}: {paid} orders paid and {booked} payments booked, expected {expected}"
         )
     return run
 
 
 async def _seed(env: dict[str, str], url: str) -> tuple[str, list[tuple[bytes, dict[str, str]]]]:
-    """A shop, a product, ORDERS pending orders with sandbox payments, their signed webhooks."""
+    """A shop, a product, WARMUP + ORDERS pending orders with sandbox payments, and their
+    signed webhooks: the WARMUP first, then the others with DUPLICATES redeliveries of them."""
     from shopkeeper.bootstrap import build_container
     from shopkeeper.settings import load_settings
 
@@ -120,12 +125,14 @@ async def _seed(env: dict[str, str], url: str) -> tuple[str, list[tuple[bytes, d
     try:
         shop, variant_id = await _seed_shop(container)
         payments = []
-        for batch in range(0, ORDERS, 100):
-            payments += await _seed_payments(container, shop, variant_id, min(100, ORDERS - batch))
+        total = WARMUP + ORDERS
+        for batch in range(0, total, 100):
+            payments += await _seed_payments(container, shop, variant_id, min(100, total - batch))
         deliveries = await _signed(container, shop.id, payments)
     finally:
         await container.close()
-    return shop.slug, deliveries + random.Random(7).sample(deliveries, DUPLICATES)
+    timed = deliveries[WARMUP:]
+    return shop.slug, deliveries + random.Random(7).sample(timed, DUPLICATES)
 
 
 async def _seed_shop(container: Any) -> tuple[Any, uuid.UUID]:
@@ -257,28 +264,37 @@ async def _check(env: dict[str, str], url: str) -> tuple[int, int]:
     return int(paid or 0), int(booked or 0)
 
 
-def _drive(name: str, port: int, requests: list[bytes]) -> Run:
-    """CONCURRENCY keep-alive connections share the requests, each sent once, back to back."""
+def _drive(name: str, port: int, requests: list[bytes], warm: Sequence[bytes] = ()) -> Run:
+    """CONCURRENCY keep-alive connections share the requests, each sent once, back to back;
+    the `warm` ones first, untimed (every process compiles its statements, fills its caches)."""
     latencies: list[float] = []
     errors = 0
-    queue = list(requests)
 
-    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def connection(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, queue: list[bytes],
+        timed: bool,
+    ) -> None:  # fmt: skip
         nonlocal errors
         while queue:
             request = queue.pop()
             sent = time.perf_counter()
             writer.write(request)
             status, _body = await _read_response(reader)
-            latencies.append(time.perf_counter() - sent)
+            if timed:
+                latencies.append(time.perf_counter() - sent)
             errors += status != 200
-        writer.close()
 
     async def run() -> float:
         connections = await open_connections(port, CONCURRENCY)
+        warming = list(warm)
+        await asyncio.gather(*(connection(*streams, warming, False) for streams in connections))
+        queue = list(requests)
         started = time.perf_counter()
-        await asyncio.gather(*(connection(*streams) for streams in connections))
-        return time.perf_counter() - started
+        await asyncio.gather(*(connection(*streams, queue, True) for streams in connections))
+        seconds = time.perf_counter() - started
+        for _reader, writer in connections:
+            writer.close()
+        return seconds
 
     seconds = _run_fast(run())
     return Run(name, len(requests), errors, seconds, latencies)
