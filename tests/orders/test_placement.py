@@ -228,6 +228,33 @@ async def test_orders_list_newest_first_filtered_by_state_and_customer(
     assert [o["id"] for o in limited.json()["items"]] == [str(older.id)]
 
 
+async def test_orders_list_finds_a_number_as_typed_and_sorts_by_total(
+    container: Container, client: AsyncClient
+) -> None:
+    shop, owner = await shop_with_owner(container, client)
+    cheap = await create_sellable(container, shop=shop, price=100)
+    dear = await create_sellable(container, shop=shop, price=900)
+    first = await place_order(container, shop=shop, items=[(dear, 1)])
+    second = await place_order(container, shop=shop, items=[(cheap, 1)])
+    url = _orders(shop.slug)
+
+    async def ids(**params: object) -> list[str]:
+        response = await client.get(url, params=params, headers=owner.headers)
+        assert response.status_code == 200, response.text
+        return [o["id"] for o in response.json()["items"]]
+
+    digits = str(int(second.number.rsplit("-", 1)[1]))
+    for typed in (second.number, second.number.lower(), digits, f"#{digits}", f" {digits} "):
+        assert await ids(number=typed) == [str(second.id)], typed
+    for nothing in ("ZZZ-000002", "99999", "not a number", "-1"):
+        assert await ids(number=nothing) == [], nothing
+    assert await ids(sort="total_asc") == [str(second.id), str(first.id)]
+    assert await ids(sort="total_desc") == [str(first.id), str(second.id)]
+    assert await ids(sort="oldest") == [str(first.id), str(second.id)]
+    bad = await client.get(url, params={"sort": "price"}, headers=owner.headers)
+    assert bad.status_code == 422
+
+
 async def test_unpaid_orders_expire_after_the_configured_time(container: Container) -> None:
     shop = await create_shop(container)
     product = await create_sellable(container, shop=shop)

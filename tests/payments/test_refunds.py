@@ -182,3 +182,32 @@ async def test_concurrent_refunds_never_exceed_what_was_paid(container, client, 
     state = await get_order(container, shop=shop_owner.shop, order_id=order.id)
     assert (state.state, state.amount_refunded) == ("partially_refunded", 1200)
     await assert_ledger_balanced(container, shop=shop_owner.shop)
+
+
+async def test_a_refund_chosen_before_another_landed_is_refused_not_doubled(
+    container, client, shop_owner, clock
+):  # type: ignore[no-untyped-def]
+    """The amount staff chose when 1500 remained: once another refund lands first, the same
+    request is 409 RefundOutdated and nothing more goes back."""
+    order = await _paid_order(container, client, shop_owner, clock)
+    url = f"/api/v1/shops/{shop_owner.shop.slug}/orders/{order.id}/refunds"
+    body = {"amount": 500, "reason": "scratched", "expected_remaining": 1500}
+
+    first, second = [
+        await client.post(url, json=body, headers=shop_owner.owner.headers) for _ in range(2)
+    ]
+
+    assert first.status_code == 201, first.text
+    assert second.status_code == 409 and second.json()["error"] == "RefundOutdated"
+    assert "1000 EUR remains refundable now" in second.json()["detail"]
+    state = await get_order(container, shop=shop_owner.shop, order_id=order.id)
+    assert state.amount_refunded == 500 and len(await _refund_rows(container)) == 1
+    together = await asyncio.gather(*[
+        client.post(url, json={**body, "expected_remaining": 1000},
+                    headers=shop_owner.owner.headers)
+        for _ in range(3)
+    ])  # fmt: skip
+    assert sorted(r.status_code for r in together) == [201, 409, 409]
+    state = await get_order(container, shop=shop_owner.shop, order_id=order.id)
+    assert state.amount_refunded == 1000
+    await assert_ledger_balanced(container, shop=shop_owner.shop)

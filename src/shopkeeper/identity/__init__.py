@@ -6,7 +6,8 @@ Public: `create_user`, `set_password`, `get_user`, `get_user_by_email`, `get_use
 web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
 `create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
 `find_or_create_customer` (`…_id`: the id only), `find_customer` (no creation), `link_identity`,
-`get_customer`, `surviving_customer_id` (an id, following merges);
+`get_customer`, `surviving_customer_id` (an id, following merges), `customer_labels` (a name
+per customer for staff's lists);
 customer tags `normalise_tag`, `customer_tags`, `add_tag`, `remove_tag` (audited), `tags_in_use`,
 `customers_tagged` (ids with any/all of some tags: broadcast audiences); a merge gives the
 survivor both customers' tags. Publishes `identity.customers_merged.v1` (CustomersMerged) when
@@ -66,6 +67,7 @@ from shopkeeper.identity.service.customers import (
     normalise_identity,
     surviving_customer_id,
 )
+from shopkeeper.identity.service.directory import customer_labels
 from shopkeeper.identity.service.tags import (
     add_tag,
     customer_tags,
@@ -119,6 +121,7 @@ __all__ = [
     "authenticate_api_key",
     "create_api_key",
     "create_user",
+    "customer_labels",
     "customer_tags",
     "customers_tagged",
     "end_web_session",

@@ -34,6 +34,23 @@ class CustomerRepository:
         )
         return list(await self.session.scalars(stmt))
 
+    async def names(self, shop_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        stmt = select(Customer.id, Customer.display_name).where(
+            Customer.shop_id == shop_id, Customer.id.in_(ids)
+        )
+        return {row.id: row.display_name for row in await self.session.execute(stmt)}
+
+    async def first_identities(
+        self, shop_id: uuid.UUID, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, CustomerIdentity]:
+        """Each customer's oldest identity."""
+        stmt = (
+            select(CustomerIdentity)
+            .where(CustomerIdentity.shop_id == shop_id, CustomerIdentity.customer_id.in_(ids))
+            .order_by(CustomerIdentity.created_at.desc(), CustomerIdentity.id.desc())
+        )
+        return {row.customer_id: row for row in await self.session.scalars(stmt)}
+
     async def find_identity(
         self, shop_id: uuid.UUID, kind: str, value: str
     ) -> CustomerIdentity | None:

@@ -2,8 +2,9 @@
 
 Public: `issue_invoice(session, *, shop_id, order_id, now)` → `InvoiceRead` (idempotent per
 order; numbered `<prefix>/<year>/<000123>` per shop and year from an atomic counter; a frozen
-snapshot of seller, buyer, lines, tax per rate and totals), `get_invoice`, `list_invoices`,
-`order_invoice_pdf`, `signed_invoice_pdf`, `render_pdf(snapshot)`, settings `get_settings` /
+snapshot of seller, buyer, lines, tax per rate and totals), `get_invoice`,
+`get_order_invoice` (None until issued), `list_invoices`, `order_invoice_pdf`,
+`signed_invoice_pdf`, `render_pdf(snapshot)`, settings `get_settings` /
 `update_settings` (audited), and `invoice_link(settings, invoice_id, expires_at)`: a signed,
 expiring customer download link for the storefront and the bots.
 Consumes `orders.order_paid.v1` (issues the invoice); publishes no events.
@@ -25,6 +26,7 @@ from shopkeeper.invoices.schemas import (
 from shopkeeper.invoices.service.issuing import issue_invoice
 from shopkeeper.invoices.service.reads import (
     get_invoice,
+    get_order_invoice,
     list_invoices,
     order_invoice_pdf,
     signed_invoice_pdf,
@@ -42,6 +44,7 @@ __all__ = [
     "InvoiceSnapshot",
     "check_token",
     "get_invoice",
+    "get_order_invoice",
     "get_settings",
     "invoice_link",
     "invoice_token",

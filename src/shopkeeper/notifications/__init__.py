@@ -7,6 +7,8 @@ with no reachable channel gets a `skipped` entry); `register_messenger(container
 `registered_messengers(container)`; the delivery log `list_messages`; templates
 `list_templates`, `set_template` (validated when saved), `reset_template`, `validate`.
 `Notice.channels` keeps a message to some channels (a payment confirmation: "email").
+`send_invoice(session, messengers, settings, *, shop_id, order_id, request_key, actor, now)`:
+an order's invoice link to its customer again (staff's "resend", audited, once per request key).
 Staff alerts: `alert_staff(session, settings, StaffAlert, *, now)` emails the shop's owners and
 admins (`notifications.email.send_email`) and logs each (`user_id` instead of a customer).
 Port: `notifications.ports.Messenger` (Telegram lives in bots.telegram; SMS in `sms`).
@@ -22,9 +24,11 @@ HTTP: /api/v1/shops/{shop}/notifications/messages,
 /notifications/templates (notifications.read / notifications.write).
 """
 
+from shopkeeper.notifications.errors import OrderHasNoCustomer
 from shopkeeper.notifications.ports import Button, Delivery, Messenger, OutboundMessage
 from shopkeeper.notifications.preferences import opted_out, opted_out_customers
 from shopkeeper.notifications.schemas import MessageRead, TemplateRead
+from shopkeeper.notifications.service.invoices import send_invoice
 from shopkeeper.notifications.service.reads import list_messages
 from shopkeeper.notifications.service.sending import (
     Notice,
@@ -42,6 +46,7 @@ __all__ = [
     "MessageRead",
     "Messenger",
     "Notice",
+    "OrderHasNoCustomer",
     "OutboundMessage",
     "StaffAlert",
     "TemplateRead",
@@ -54,6 +59,7 @@ __all__ = [
     "register_messenger",
     "registered_messengers",
     "reset_template",
+    "send_invoice",
     "set_template",
     "validate",
 ]

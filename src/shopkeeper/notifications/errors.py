@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopkeeper.errors import NotFound, Unprocessable
+from shopkeeper.errors import Conflict, NotFound, Unprocessable
 
 
 class UnknownPurpose(NotFound):
@@ -13,3 +13,8 @@ class UnknownPurpose(NotFound):
 class TemplateInvalid(Unprocessable):
     def __init__(self, reason: str) -> None:
         super().__init__(f"The template does not render: {reason}")
+
+
+class OrderHasNoCustomer(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The order has no customer to send it to")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, status
 
-from shopkeeper.deps import ClockDep, SessionDep
+from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.kit.pagination import Page, PageParams
 from shopkeeper.notifications.schemas import (
     MessageRead,
@@ -16,7 +16,9 @@ from shopkeeper.notifications.schemas import (
     TemplateRead,
     TemplateWrite,
 )
+from shopkeeper.notifications.service.invoices import send_invoice
 from shopkeeper.notifications.service.reads import list_messages
+from shopkeeper.notifications.service.sending import registered_messengers
 from shopkeeper.notifications.service.templating import list_templates, reset_template, set_template
 from shopkeeper.notifications.templates import validate
 from shopkeeper.shops import ShopAccess
@@ -25,6 +27,7 @@ from shopkeeper.shops.deps import require
 router = APIRouter(prefix="/api/v1/shops/{shop}/notifications", tags=["notifications"])
 Reader = Annotated[ShopAccess, require("notifications.read")]
 Writer = Annotated[ShopAccess, require("notifications.write")]
+OrderWriter = Annotated[ShopAccess, require("orders.write")]
 
 
 @router.get("/messages")
@@ -92,3 +95,20 @@ async def reset(
         actor=access.actor,
         now=clock.now(),
     )
+
+
+@router.post("/invoices/{order_id}", status_code=status.HTTP_201_CREATED)
+async def send_order_invoice(
+    order_id: uuid.UUID,
+    session: SessionDep,
+    container: ContainerDep,
+    access: OrderWriter,
+    idempotency_key: Annotated[uuid.UUID, Header(alias="Idempotency-Key")],
+) -> MessageRead:
+    """Send the paid order's invoice link to its customer again (once per Idempotency-Key,
+    a UUID): 404 until the invoice is issued, 409 for an order without a customer."""
+    return await send_invoice(
+        session, registered_messengers(container), container.settings, shop_id=access.shop.id,
+        order_id=order_id, request_key=idempotency_key, actor=access.actor,
+        now=container.clock.now(),
+    )  # fmt: skip

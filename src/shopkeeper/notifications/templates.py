@@ -36,6 +36,10 @@ PURPOSES: dict[str, dict[str, str | int]] = {
         "shop": "Zagadka", "order_number": "ZAG-000042", "amount": "€12.00", "items": "Premium",
         "fully_refunded": True,
     },
+    "order.invoice": {
+        "shop": "Zagadka", "order_number": "ZAG-000042", "invoice_number": "FV/2026/000042",
+        "amount": "€12.00", "url": "https://shop.example/invoices/1.pdf?token=1.ab",
+    },
 }  # fmt: skip
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -92,6 +96,18 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "pl": "Płatność otrzymana: {{ amount }} za zamówienie {{ order_number }}\n\n"
         "Dziękujemy! {{ shop }} otrzymał Twoją płatność {{ amount }} za {{ items }} "
         "(zamówienie {{ order_number }}).",
+    },
+    # An invoice sent again by staff (its first line is an email's subject).
+    "order.invoice": {
+        "en": "Invoice {{ invoice_number }} for order {{ order_number }}\n\n"
+        "{{ shop }} sends you the invoice for order {{ order_number }} ({{ amount }}). "
+        "Download it within 30 days: {{ url }}",
+        "ru": "Счёт {{ invoice_number }} по заказу {{ order_number }}\n\n"
+        "{{ shop }} отправляет вам счёт по заказу {{ order_number }} ({{ amount }}). "
+        "Скачайте его в течение 30 дней: {{ url }}",
+        "pl": "Faktura {{ invoice_number }} do zamówienia {{ order_number }}\n\n"
+        "{{ shop }} przesyła fakturę do zamówienia {{ order_number }} ({{ amount }}). "
+        "Pobierz ją w ciągu 30 dni: {{ url }}",
     },
     # A receipt for money given back, over the first channel that reaches the customer (its
     # first line is an email's subject).

@@ -3,7 +3,9 @@
 Public: `place_order(session, *, shop_id, customer_id, currency, items, promo_code,
 shipping_amount, source, now, ttl, actor)` → `OrderRead` (line snapshots, totals, a per-shop
 number like `LUM-000042`; stock reserved and the promo code's use redeemed in the same
-transaction), `place_order_once` (Idempotency-Key), `get_order`, `list_orders`, `mark_paid`
+transaction), `place_order_once` (Idempotency-Key), `get_order`,
+`list_orders` (by state, customer or number as typed; sorted; a count that may stop early),
+`mark_paid`
 (payments calls it; idempotent per payment_id), `record_refund` (idempotent per refund_id),
 `cancel_order`, `fulfil_order`, `expire_unpaid` (task `orders.expire_unpaid`),
 `revenue_by_kind` (line totals of paid orders in a window, per currency), `sales_by_currency`
@@ -40,6 +42,7 @@ from shopkeeper.orders.schemas import (
     OrderItemIn,
     OrderLineRead,
     OrderRead,
+    OrderSort,
     OrderState,
     ProductSales,
     SalesTotal,
@@ -82,6 +85,7 @@ __all__ = [
     "OrderPlaced",
     "OrderRead",
     "OrderRefunded",
+    "OrderSort",
     "OrderState",
     "PaymentAmountMismatch",
     "ProductSales",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shopkeeper.orders.models import IdempotencyKey, Order, OrderLine, OrderRefund, OrderSequence
-from shopkeeper.orders.schemas import OrderState
+from shopkeeper.orders.schemas import OrderSort, OrderState
 
 # Built once (each paid order runs them): pending → paid in one statement that also takes
 # the row lock, so two payments of one order are decided one after the other. Ids compared
@@ -51,6 +51,12 @@ _LINES = (
     .order_by(OrderLine.position)
 )
 
+_SORTS: dict[OrderSort, tuple[Any, ...]] = {
+    OrderSort.NEWEST: (Order.created_at.desc(), Order.id.desc()),
+    OrderSort.OLDEST: (Order.created_at.asc(), Order.id.asc()),
+    OrderSort.TOTAL_DESC: (Order.total_amount.desc(), Order.id.desc()),
+    OrderSort.TOTAL_ASC: (Order.total_amount.asc(), Order.id.asc()),
+}
 REVENUE_STATES = (
     OrderState.PAID.value,
     OrderState.FULFILLED.value,
@@ -100,18 +106,28 @@ class OrderRepository:
         customer_id: uuid.UUID | None,
         limit: int,
         offset: int,
+        number: str | None = None,
+        sort: OrderSort = OrderSort.NEWEST,
+        count_up_to: int | None = None,
     ) -> tuple[Sequence[Order], int]:
+        """A page in `sort` order and how many match (at most `count_up_to` + 1 when given:
+        counting a million rows for a page of 25 is not worth it)."""
         where: list[Any] = [Order.shop_id == shop_id]
         if state is not None:
             where.append(Order.state == state.value)
         if customer_id is not None:
             where.append(Order.customer_id == customer_id)
-        total = await self.session.scalar(select(func.count()).select_from(Order).where(*where))
+        if number is not None:
+            where.append(Order.number == number)
+        matching = select(Order.id).where(*where)
+        if count_up_to is not None:
+            matching = matching.limit(count_up_to + 1)
+        total = await self.session.scalar(select(func.count()).select_from(matching.subquery()))
         query = (
             select(Order)
             .where(*where)
             .options(selectinload(Order.lines))
-            .order_by(Order.created_at.desc(), Order.id.desc())
+            .order_by(*_SORTS[sort])
             .limit(limit)
             .offset(offset)
         )
@@ -230,6 +246,12 @@ class SequenceRepository:
         )
         row = (await self.session.execute(statement)).first()
         return None if row is None else (str(row[0]), int(row[1]))
+
+    async def prefix(self, shop_id: uuid.UUID) -> str | None:
+        """The shop's order number prefix, once it has placed an order."""
+        return await self.session.scalar(
+            select(OrderSequence.prefix).where(OrderSequence.shop_id == shop_id)
+        )
 
     async def create(self, shop_id: uuid.UUID, prefix: str) -> None:
         """The shop's counter at 0, unless a concurrent first order created it already."""

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from shopkeeper.deps import ClockDep, SessionDep, SettingsDep
 from shopkeeper.kit.pagination import Page
-from shopkeeper.orders.schemas import OrderCancel, OrderCreate, OrderRead, OrderState
+from shopkeeper.orders.schemas import OrderCancel, OrderCreate, OrderRead, OrderSort, OrderState
 from shopkeeper.orders.service import idempotency, lifecycle, placement, reads
 from shopkeeper.shops import ShopAccess
 from shopkeeper.shops.deps import require
@@ -59,13 +59,17 @@ async def list_orders(
     access: Read,
     state: OrderState | None = None,
     customer_id: uuid.UUID | None = None,
+    number: Annotated[
+        str | None, Query(max_length=40, description="LUM-000042, lum-42, 42")
+    ] = None,
+    sort: OrderSort = OrderSort.NEWEST,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[OrderRead]:
-    """Newest first; filter by state or customer."""
+    """Newest first (or `sort`); filter by state, customer or number."""
     return await reads.list_orders(
-        session, shop_id=access.shop.id, state=state, customer_id=customer_id, limit=limit,
-        offset=offset,
+        session, shop_id=access.shop.id, state=state, customer_id=customer_id, number=number,
+        sort=sort, limit=limit, offset=offset,
     )  # fmt: skip
 
 

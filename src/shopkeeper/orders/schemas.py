@@ -24,6 +24,15 @@ class OrderState(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
 
 
+class OrderSort(StrEnum):
+    """How a list of orders is ordered: by when they were placed, or by their total."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TOTAL_DESC = "total_desc"
+    TOTAL_ASC = "total_asc"
+
+
 class OrderItemIn(BaseModel):
     variant_id: uuid.UUID
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)

@@ -6,7 +6,8 @@ yookassa behind one port; credentials per shop encrypted at rest. Public: `start
 *, provider_name, body, headers, remote_ip, shop_slug | shop_id)` (store → verify →
 process); `record_events(session, *, shop_id, provider, events, now)` for facts that come
 another way (bot updates); `refund_order(container, *, shop_id, order_id, amount, reason,
-actor)`; reads `get_payment`, `list_payments`, `list_refunds`, `order_ledger`, `pay_page`;
+actor, expected_remaining)`, `refundable_amount`; reads `get_payment`, `list_payments`,
+`list_refunds`, `order_ledger`, `pay_page`;
 figures `payment_outcomes` (success rate in a window), `webhook_problems` (failed, rejected);
 `press_sandbox(container, *, payment_id, outcome)`; `enabled_gateways`,
 `configure_gateway_if_absent` (audited); Telegram Stars facts from a bot:
@@ -36,6 +37,7 @@ from shopkeeper.payments.errors import (
     PaymentNotFound,
     ProviderNotSupported,
     RefundExceedsRemaining,
+    RefundOutdated,
     WebhookMalformed,
     WebhookProcessingFailed,
     WebhookSignatureInvalid,
@@ -74,6 +76,7 @@ from shopkeeper.payments.service.charges import charge_is_booked, record_charge
 from shopkeeper.payments.service.figures import payment_outcomes, webhook_problems
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
 from shopkeeper.payments.service.reads import get_payment, list_payments, list_refunds, order_ledger
+from shopkeeper.payments.service.refunds import refundable_amount
 from shopkeeper.payments.service.renewals import (
     renewal_order,
     renewal_reference,
@@ -106,6 +109,7 @@ __all__ = [
     "ProviderNotSupported",
     "RecurringEnded",
     "RefundExceedsRemaining",
+    "RefundOutdated",
     "RefundRead",
     "RefundSucceeded",
     "RenewalMode",
@@ -130,6 +134,7 @@ __all__ = [
     "record_charge",
     "record_events",
     "refund_order",
+    "refundable_amount",
     "renewal_order",
     "renewal_reference",
     "saved_method_providers",

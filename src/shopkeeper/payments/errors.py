@@ -62,6 +62,15 @@ class RefundExceedsRemaining(Conflict):
         self.remaining = remaining
 
 
+class RefundOutdated(Conflict):
+    def __init__(self, *, remaining: int, currency: str) -> None:
+        super().__init__(
+            f"The order's refunds changed since the amount was chosen: {remaining} {currency}"
+            " remains refundable now; nothing was refunded"
+        )
+        self.remaining = remaining
+
+
 class InvalidRefundAmount(Unprocessable):
     def __init__(self) -> None:
         super().__init__("A refund amount must be a positive number of minor units")

@@ -101,7 +101,7 @@ async def refund_order(
     await session.commit()
     return await flows.refund_order(
         container, shop_id=access.shop.id, order_id=order_id, amount=data.amount,
-        reason=data.reason, actor=access.actor,
+        reason=data.reason, actor=access.actor, expected_remaining=data.expected_remaining,
     )  # fmt: skip
 
 

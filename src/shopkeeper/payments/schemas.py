@@ -107,6 +107,9 @@ class RefundCreate(BaseModel):
 
     amount: int | None = Field(default=None, ge=1)
     reason: str = Field(min_length=1, max_length=500)
+    # What remained refundable when the amount was chosen: if another refund came first,
+    # 409 RefundOutdated instead of a second refund (a form sent twice refunds once).
+    expected_remaining: int | None = Field(default=None, ge=0)
 
 
 class RefundRead(BaseModel):

@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
+from shopkeeper.kit.money import format_money
 from shopkeeper.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translations
 
 WEB_DIR = Path(__file__).parent
@@ -64,6 +65,7 @@ def environment(language: str) -> Environment:
     env.filters["pretty_json"] = pretty_json
     env.filters["currency_name"] = lambda code: get_currency_name(code, locale=language)
     env.filters["language_name"] = lambda code: language_name(code, language)
+    env.filters["money"] = lambda amount, currency: format_money(amount, currency, language)
     return env
 
 

@@ -34,6 +34,14 @@ async def list_invoices(
     return Page[InvoiceRead](items=items, total=total, limit=limit, offset=offset)
 
 
+async def get_order_invoice(
+    session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID
+) -> InvoiceRead | None:
+    """The order's invoice, None until it is paid and issued."""
+    invoice = await InvoiceRepository(session).by_order(shop_id, order_id)
+    return None if invoice is None else InvoiceRead.model_validate(invoice)
+
+
 async def order_invoice_pdf(
     session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID
 ) -> tuple[InvoiceRead, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 
@@ -11,14 +12,17 @@ from shopkeeper.kit.pagination import Page
 from shopkeeper.orders.errors import OrderNotFound
 from shopkeeper.orders.events import OrderEventLine
 from shopkeeper.orders.models import Order, OrderLine
-from shopkeeper.orders.repository import OrderRepository
+from shopkeeper.orders.repository import OrderRepository, SequenceRepository
 from shopkeeper.orders.schemas import (
     OrderLineRead,
     OrderRead,
+    OrderSort,
     OrderState,
     ProductSales,
     SalesTotal,
 )
+
+_NUMBER = re.compile(r"([A-Z0-9]{1,8})-(\d{1,12})")
 
 
 async def get_order(session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID) -> OrderRead:
@@ -35,15 +39,38 @@ async def list_orders(
     shop_id: uuid.UUID,
     state: OrderState | None = None,
     customer_id: uuid.UUID | None = None,
+    number: str | None = None,
+    sort: OrderSort = OrderSort.NEWEST,
     limit: int = 50,
     offset: int = 0,
+    count_up_to: int | None = None,
 ) -> Page[OrderRead]:
-    """Newest first, optionally one state or one customer's."""
-    rows, total = await OrderRepository(session).page(
-        shop_id, state=state, customer_id=customer_id, limit=limit, offset=offset
-    )
+    """Newest first (or `sort`), optionally one state, one customer's or one number (as a
+    person types it: `LUM-000042`, `lum-42`, `#42` or `42`). With `count_up_to`, `total`
+    stops counting one past it."""
+    repo = OrderRepository(session)
+    wanted = None
+    if number is not None and number.strip():
+        wanted = typed_number(number, await SequenceRepository(session).prefix(shop_id))
+        if wanted is None:
+            return Page[OrderRead](items=[], total=0, limit=limit, offset=offset)
+    rows, total = await repo.page(
+        shop_id, state=state, customer_id=customer_id, number=wanted, sort=sort, limit=limit,
+        offset=offset, count_up_to=count_up_to,
+    )  # fmt: skip
     items = [to_read(order) for order in rows]
     return Page[OrderRead](items=items, total=total, limit=limit, offset=offset)
+
+
+def typed_number(text: str, prefix: str | None) -> str | None:
+    """The order number someone means by `text`; None when it cannot be one of this shop's."""
+    text = text.strip().lstrip("#").strip().upper()
+    if text.isdigit():
+        return f"{prefix}-{int(text):06d}" if prefix and len(text) <= 12 else None
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        return None
+    return f"{match[1]}-{int(match[2]):06d}"
 
 
 async def revenue_by_kind(

@@ -46,14 +46,15 @@ async def complete(
 
 async def refund_order(
     container: Container, *, shop_id: uuid.UUID, order_id: uuid.UUID, amount: int | None,
-    reason: str, actor: Actor,
+    reason: str, actor: Actor, expected_remaining: int | None = None,
 ) -> RefundRead:  # fmt: skip
-    """Refund `amount` (or all that remains) of the order's payment."""
+    """Refund `amount` (or all that remains) of the order's payment (see `open_refund` for
+    `expected_remaining`)."""
     now = container.clock.now()
     async with transaction(container) as session:
         plan = await open_refund(
             session, shop_id=shop_id, order_id=order_id, amount=amount, reason=reason,
-            actor=actor, now=now,
+            actor=actor, now=now, expected_remaining=expected_remaining,
         )  # fmt: skip
         account = await credentials(session, shop_id=shop_id, provider=plan.provider,
                                     secrets=container.secrets, now=now)  # fmt: skip

@@ -18,6 +18,7 @@ from shopkeeper.payments.errors import (
     NothingToRefund,
     PaymentNotFound,
     RefundExceedsRemaining,
+    RefundOutdated,
     RefundsNotSupported,
 )
 from shopkeeper.payments.models import Payment, Refund
@@ -56,6 +57,17 @@ async def _refundable(repo: PaymentsRepository, payment: Payment) -> int:
     return payment.amount_captured - payment.amount_refunded - in_flight
 
 
+async def refundable_amount(
+    session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID
+) -> int:
+    """What a refund of the order may still give back now (0: nothing, or no payment)."""
+    repo = PaymentsRepository(session)
+    payment = await repo.applied_payment(shop_id, order_id)
+    if payment is None or PaymentStatus(payment.status) not in CAPTURED:
+        return 0
+    return max(await _refundable(repo, payment), 0)
+
+
 async def _reserve(
     session: AsyncSession, payment: Payment, *, amount: int, source: RefundSource, reason: str,
     now: datetime,
@@ -70,15 +82,19 @@ async def _reserve(
 
 async def open_refund(
     session: AsyncSession, *, shop_id: uuid.UUID, order_id: uuid.UUID, amount: int | None,
-    reason: str, actor: Actor, now: datetime,
+    reason: str, actor: Actor, now: datetime, expected_remaining: int | None = None,
 ) -> RefundPlan:  # fmt: skip
-    """Reserve a refund of the order's payment: `amount`, or all that remains."""
+    """Reserve a refund of the order's payment: `amount`, or all that remains. With
+    `expected_remaining` (what remained when staff chose the amount) a refund made meanwhile
+    (a form sent twice, a colleague) is RefundOutdated instead of a second refund."""
     await orders.get_order(session, shop_id=shop_id, order_id=order_id)
     repo = PaymentsRepository(session)
     payment = await repo.applied_payment(shop_id, order_id, lock=True)
     if payment is None or PaymentStatus(payment.status) not in CAPTURED:
         raise NothingToRefund()
     remaining = await _refundable(repo, payment)
+    if expected_remaining is not None and expected_remaining != remaining:
+        raise RefundOutdated(remaining=max(remaining, 0), currency=payment.currency)
     if amount is not None and amount > remaining:
         raise RefundExceedsRemaining(
             remaining=max(remaining, 0), asked=amount, currency=payment.currency

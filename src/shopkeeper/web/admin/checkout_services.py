@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper.checkout import services
 from shopkeeper.deps import ContainerDep, SessionDep
-from shopkeeper.web.admin.checkout_forms import show_scaled
 from shopkeeper.web.admin.checkout_shipping import READ, WRITE, shop_locale
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.forms import show_scaled
 from shopkeeper.web.security import ADMIN_PATH, set_flash
 from shopkeeper.web.templating import gettext_for, render, request_language
 

@@ -25,7 +25,6 @@ from shopkeeper.checkout.shipping import AddonRule, MethodKind, ShippingMethodCr
 from shopkeeper.checkout.shipping.errors import ShippingCodeTaken
 from shopkeeper.checkout.shipping.schemas import ShippingMethodRead, ShippingMethodUpdate
 from shopkeeper.deps import ContainerDep, SessionDep
-from shopkeeper.web.admin.checkout_forms import example, money
 from shopkeeper.web.admin.checkout_shipping_form import (
     ShippingForm,
     category_choices,
@@ -37,6 +36,7 @@ from shopkeeper.web.admin.checkout_shipping_form import (
 )
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.forms import example, money
 from shopkeeper.web.security import ADMIN_PATH, set_flash
 from shopkeeper.web.templating import gettext_for, render
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shopkeeper.checkout.shipping import AddonRule, MethodKind, ShippingMethodRead
-from shopkeeper.web.admin.checkout_forms import (
+from shopkeeper.web.admin.forms import (
     EntryError,
     Form,
     Gettext,

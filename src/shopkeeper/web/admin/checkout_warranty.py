@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import catalog
 from shopkeeper.checkout import warranty
 from shopkeeper.deps import ContainerDep, SessionDep
-from shopkeeper.web.admin.checkout_forms import Form, error_text, money, one
 from shopkeeper.web.admin.checkout_shipping import READ, WRITE, shop_locale
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.forms import Form, error_text, money, one
 from shopkeeper.web.security import ADMIN_PATH, set_flash
 from shopkeeper.web.templating import gettext_for, render
 

@@ -13,6 +13,8 @@ from shopkeeper.web.admin import (
     checkout_shipping,
     checkout_warranty,
     dashboard,
+    order_actions,
+    orders,
     pages,
     playground,
     premium,
@@ -22,6 +24,8 @@ router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
 router.include_router(dashboard.router)
+router.include_router(orders.router)
+router.include_router(order_actions.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)

@@ -65,3 +65,22 @@
     }
   });
 })();
+
+// A button or link with data-dialog-open="id" opens that <dialog> as a modal; without
+// JavaScript (or without <dialog>) it stays a link to the confirmation page.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest ? event.target.closest("[data-dialog-open]") : null;
+    if (!opener) {
+      return;
+    }
+    var dialog = document.getElementById(opener.getAttribute("data-dialog-open"));
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return;
+    }
+    event.preventDefault();
+    dialog.showModal();
+  });
+})();

@@ -1,4 +1,4 @@
-"""What the admin's checkout forms share: amounts typed and shown in the shop's locale, the
+"""What the admin's forms share: amounts typed and shown in the shop's locale, the
 form's values and errors, and pydantic errors in the reader's language."""
 
 from __future__ import annotations
