@@ -1,6 +1,6 @@
 """The dashboard in a real browser: reached from the navigation, the chart drawn, then a sale
 made elsewhere shows up without a reload (server-sent events, then the figures fetched again
-with HTMX); also on a phone's width. Screenshots: artifacts/screenshots/admin-dashboard-*.png.
+with HTMX); also on a phone's width. Screenshots: test-results/screenshots/admin-dashboard-*.png.
 """
 
 from __future__ import annotations
