@@ -7,12 +7,14 @@ web sessions `start_web_session`, `get_web_session`, `end_web_session`; API keys
 `create_api_key`, `list_api_keys`, `revoke_api_key`, `authenticate_api_key`; customers
 `find_or_create_customer` (`…_id`: the id only), `find_customer` (no creation), `link_identity`,
 `get_customer`, `surviving_customer_id` (an id, following merges), `customer_labels` (a name
-per customer for staff's lists);
+per customer for staff's lists), `search_customers` (name or identity, newest first); staff's
+notes `add_note` (audited), `list_notes`;
 customer tags `normalise_tag`, `customer_tags`, `add_tag`, `remove_tag` (audited), `tags_in_use`,
 `customers_tagged` (ids with any/all of some tags: broadcast audiences); a merge gives the
 survivor both customers' tags. Publishes `identity.customers_merged.v1` (CustomersMerged) when
 linking an identity merges two customers. Consumes no events. HTTP: `/api/v1/auth/*`,
-`/api/v1/shops/{shop}/api-keys`, `/customers/{id}/tags[/{tag}]` and `/customer-tags`.
+`/api/v1/shops/{shop}/api-keys`, `/customers[/{id}[/notes]]`,
+`/customers/{id}/tags[/{tag}]` and `/customer-tags`.
 """
 
 from shopkeeper.identity.errors import (
@@ -36,6 +38,7 @@ from shopkeeper.identity.schemas import (
     ApiKeyPrincipal,
     ApiKeyRead,
     CustomerIdentityRead,
+    CustomerNoteRead,
     CustomerRead,
     CustomerTagsRead,
     IdentityKind,
@@ -67,7 +70,8 @@ from shopkeeper.identity.service.customers import (
     normalise_identity,
     surviving_customer_id,
 )
-from shopkeeper.identity.service.directory import customer_labels
+from shopkeeper.identity.service.directory import customer_labels, search_customers
+from shopkeeper.identity.service.notes import NOTE_LIMIT, add_note, list_notes
 from shopkeeper.identity.service.tags import (
     add_tag,
     customer_tags,
@@ -90,6 +94,7 @@ from shopkeeper.identity.service.web_sessions import (
 )
 
 __all__ = [
+    "NOTE_LIMIT",
     "AccountLocked",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -98,6 +103,7 @@ __all__ = [
     "ApiKeyRead",
     "CustomerIdentityRead",
     "CustomerNotFound",
+    "CustomerNoteRead",
     "CustomerRead",
     "CustomerTagsRead",
     "EmailTaken",
@@ -116,6 +122,7 @@ __all__ = [
     "UserNotFound",
     "WeakPassword",
     "WebSessionRead",
+    "add_note",
     "add_tag",
     "authenticate",
     "authenticate_api_key",
@@ -136,6 +143,7 @@ __all__ = [
     "issue_tokens",
     "link_identity",
     "list_api_keys",
+    "list_notes",
     "login",
     "logout",
     "normalise_identity",
@@ -143,6 +151,7 @@ __all__ = [
     "refresh",
     "remove_tag",
     "revoke_api_key",
+    "search_customers",
     "set_password",
     "start_web_session",
     "surviving_customer_id",

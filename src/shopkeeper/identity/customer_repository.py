@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.identity.models import Customer, CustomerIdentity, CustomerTag
+from shopkeeper.identity.models import Customer, CustomerIdentity, CustomerNote, CustomerTag
 
 
 class CustomerRepository:
@@ -50,6 +51,51 @@ class CustomerRepository:
             .order_by(CustomerIdentity.created_at.desc(), CustomerIdentity.id.desc())
         )
         return {row.customer_id: row for row in await self.session.scalars(stmt)}
+
+    async def search(
+        self, shop_id: uuid.UUID, text: str, exact: Sequence[tuple[str, str]], *, limit: int,
+        offset: int, count_up_to: int,
+    ) -> tuple[list[Customer], int]:  # fmt: skip
+        """Live customers (not merged away), newest first: all, or those whose name holds
+        `text`, one of whose identities starts with it, or who have one of `exact`."""
+        where: list[Any] = [Customer.shop_id == shop_id, Customer.merged_into_id.is_(None)]
+        if text:
+            pattern = _escaped(text.lower())
+            known = select(CustomerIdentity.customer_id).where(
+                CustomerIdentity.shop_id == shop_id,
+                or_(
+                    func.lower(CustomerIdentity.value).like(pattern + "%", escape="\\"),
+                    *[
+                        (CustomerIdentity.kind == k) & (CustomerIdentity.value == v)
+                        for k, v in exact
+                    ],
+                ),
+            )
+            name = func.lower(Customer.display_name).like("%" + pattern + "%", escape="\\")
+            where.append(or_(name, Customer.id.in_(known)))
+        counted = select(Customer.id).where(*where).limit(count_up_to + 1).subquery()
+        total = await self.session.scalar(select(func.count()).select_from(counted))
+        stmt = (
+            select(Customer)
+            .where(*where)
+            .order_by(Customer.created_at.desc(), Customer.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(await self.session.scalars(stmt)), int(total or 0)
+
+    async def identities_of(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[CustomerIdentity]]:
+        stmt = (
+            select(CustomerIdentity)
+            .where(CustomerIdentity.customer_id.in_(ids))
+            .order_by(CustomerIdentity.created_at, CustomerIdentity.id)
+        )
+        found: dict[uuid.UUID, list[CustomerIdentity]] = {}
+        for row in await self.session.scalars(stmt):
+            found.setdefault(row.customer_id, []).append(row)
+        return found
 
     async def find_identity(
         self, shop_id: uuid.UUID, kind: str, value: str
@@ -92,6 +138,15 @@ class CustomerRepository:
 class TagRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def of_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        stmt = select(CustomerTag.customer_id, CustomerTag.tag).where(
+            CustomerTag.customer_id.in_(ids)
+        )
+        found: dict[uuid.UUID, list[str]] = {}
+        for customer_id, tag in (await self.session.execute(stmt)).all():
+            found.setdefault(customer_id, []).append(tag)
+        return {cid: sorted(tags) for cid, tags in found.items()}
 
     async def of(self, customer_id: uuid.UUID) -> list[str]:
         stmt = select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
@@ -147,3 +202,36 @@ class TagRepository:
                 .execution_options(synchronize_session=False)
             )
         await self.session.execute(delete(CustomerTag).where(CustomerTag.customer_id == from_id))
+
+
+class NoteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, note: CustomerNote) -> None:
+        self.session.add(note)
+
+    async def of(
+        self, shop_id: uuid.UUID, customer_id: uuid.UUID, limit: int
+    ) -> list[CustomerNote]:
+        stmt = (
+            select(CustomerNote)
+            .where(CustomerNote.shop_id == shop_id, CustomerNote.customer_id == customer_id)
+            .order_by(CustomerNote.created_at.desc(), CustomerNote.id.desc())
+            .limit(limit)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def move(self, from_id: uuid.UUID, into_id: uuid.UUID) -> None:
+        stmt = (
+            update(CustomerNote)
+            .where(CustomerNote.customer_id == from_id)
+            .values(customer_id=into_id)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(stmt)
+
+
+def _escaped(text: str) -> str:
+    """`text` for a LIKE pattern: its own % and _ match only themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

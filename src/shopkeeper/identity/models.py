@@ -1,12 +1,12 @@
-"""Tables of the identity context: staff, their tokens and sessions, API keys, customers
-and their tags."""
+"""Tables of the identity context: staff, their tokens and sessions, API keys, customers,
+their tags and staff's notes on them."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, JSONType, UTCDateTime
@@ -82,6 +82,7 @@ class Customer(Base):
     """A person buying from one shop; merged records point at the survivor."""
 
     __tablename__ = "identity_customer"
+    __table_args__ = (Index("ix_identity_customer_shop_created", "shop_id", "created_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     shop_id: Mapped[uuid.UUID] = mapped_column(
@@ -128,4 +129,22 @@ class CustomerTag(Base):
         ForeignKey("identity_customer.id", ondelete="CASCADE")
     )
     tag: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerNote(Base):
+    """What staff wrote down about a customer; it follows the customer's merges."""
+
+    __tablename__ = "identity_customer_note"
+    __table_args__ = (
+        Index("ix_identity_customer_note_customer", "shop_id", "customer_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"))
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("identity_customer.id", ondelete="CASCADE")
+    )
+    author_label: Mapped[str] = mapped_column(String(320))
+    body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

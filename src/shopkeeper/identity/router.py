@@ -1,4 +1,5 @@
-"""HTTP: /api/v1/auth (login, refresh, logout, me), a shop's API keys and its customers' tags."""
+"""HTTP: /api/v1/auth (login, refresh, logout, me), a shop's API keys, its customers (search,
+one, notes) and their tags."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from shopkeeper.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyRead,
+    CustomerNoteCreate,
+    CustomerNoteRead,
+    CustomerRead,
     CustomerTagsRead,
     LoginRequest,
     LogoutRequest,
@@ -33,7 +37,8 @@ from shopkeeper.identity.schemas import (
     TagUsage,
     TokenPair,
 )
-from shopkeeper.identity.service import api_keys, auth, tags
+from shopkeeper.identity.service import api_keys, auth, customers, directory, notes, tags
+from shopkeeper.kit.pagination import Page
 from shopkeeper.shops.deps import require
 
 router = APIRouter(tags=["auth"])
@@ -41,7 +46,8 @@ ManageKeys = Annotated[shops.ShopAccess, require("api_keys.manage")]
 ReadCustomers = Annotated[shops.ShopAccess, require("customers.read")]
 WriteCustomers = Annotated[shops.ShopAccess, require("customers.write")]
 Tag = Annotated[str, Path(max_length=200, description="Normalised: trimmed, lowercase")]
-CUSTOMER_TAGS = "/api/v1/shops/{shop}/customers/{customer_id}/tags"
+CUSTOMERS = "/api/v1/shops/{shop}/customers"
+CUSTOMER_TAGS = CUSTOMERS + "/{customer_id}/tags"
 
 
 class MeRead(BaseModel):
@@ -202,3 +208,51 @@ async def remove_customer_tag(
 async def tags_in_use(session: SessionDep, access: ReadCustomers) -> list[TagUsage]:
     """Every tag the shop's customers carry, with how many customers carry it."""
     return await tags.tags_in_use(session, shop_id=access.shop.id)
+
+
+@router.get(CUSTOMERS, tags=["customers"])
+async def search_customers(
+    session: SessionDep,
+    access: ReadCustomers,
+    q: Annotated[
+        str | None, Query(max_length=320, description="name, email, phone, user id")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 25,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[CustomerRead]:
+    """Newest first; `q` finds a name part, an identity's start or an identity in any form.
+    `total` stops counting past 10,000."""
+    return await directory.search_customers(
+        session, shop_id=access.shop.id, query=q, limit=limit, offset=offset
+    )
+
+
+@router.get(CUSTOMERS + "/{customer_id}", tags=["customers"])
+async def get_customer(
+    customer_id: uuid.UUID, session: SessionDep, access: ReadCustomers
+) -> CustomerRead:
+    """The customer (a merged-away id answers with the survivor)."""
+    return await customers.get_customer(session, shop_id=access.shop.id, customer_id=customer_id)
+
+
+@router.get(CUSTOMERS + "/{customer_id}/notes", tags=["customers"])
+async def customer_notes(
+    customer_id: uuid.UUID, session: SessionDep, access: ReadCustomers
+) -> list[CustomerNoteRead]:
+    customer = await customers.get_customer(
+        session, shop_id=access.shop.id, customer_id=customer_id
+    )
+    return await notes.list_notes(session, shop_id=access.shop.id, customer_id=customer.id)
+
+
+@router.post(CUSTOMERS + "/{customer_id}/notes", status_code=status.HTTP_201_CREATED,
+             tags=["customers"])  # fmt: skip
+async def add_customer_note(
+    customer_id: uuid.UUID, data: CustomerNoteCreate, session: SessionDep, clock: ClockDep,
+    access: WriteCustomers,
+) -> CustomerNoteRead:  # fmt: skip
+    """A note only staff see, signed with who wrote it (audited)."""
+    return await notes.add_note(
+        session, shop_id=access.shop.id, customer_id=customer_id, body=data.body,
+        actor=access.actor, now=clock.now(),
+    )  # fmt: skip

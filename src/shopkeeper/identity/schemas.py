@@ -123,3 +123,21 @@ class TagUsage(BaseModel):
 
     tag: str
     customers: int
+
+
+class CustomerNoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=2000)
+
+
+class CustomerNoteRead(BaseModel):
+    """What a staff member wrote down about a customer, and who."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    author_label: str
+    body: str
+    created_at: datetime

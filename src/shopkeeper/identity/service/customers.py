@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper import audit, bus
 from shopkeeper.audit import Actor
 from shopkeeper.errors import Unprocessable
-from shopkeeper.identity.customer_repository import CustomerRepository, TagRepository
+from shopkeeper.identity.customer_repository import (
+    CustomerRepository,
+    NoteRepository,
+    TagRepository,
+)
 from shopkeeper.identity.errors import CustomerNotFound, InvalidIdentity
 from shopkeeper.identity.events import CustomersMerged
 from shopkeeper.identity.models import Customer, CustomerIdentity
@@ -186,6 +191,7 @@ async def _merge(
     await repo.repoint_merged(loser.id, survivor.id, now)
     await repo.move_identities(loser.id, survivor.id)
     await TagRepository(session).move(loser.id, survivor.id)
+    await NoteRepository(session).move(loser.id, survivor.id)
     bus.publish(
         session,
         CustomersMerged(shop_id=shop_id, from_customer_id=loser.id, into_customer_id=survivor.id),
@@ -243,14 +249,15 @@ async def _snapshot(repo: CustomerRepository, customer: Customer) -> dict[str, o
 
 async def _read(repo: CustomerRepository, customer: Customer) -> CustomerRead:
     identities = await repo.identities(customer.id)
+    return customer_read(customer, identities, await TagRepository(repo.session).of(customer.id))
+
+
+def customer_read(
+    row: Customer, identities: Sequence[CustomerIdentity], tags: list[str]
+) -> CustomerRead:
     return CustomerRead(
-        id=customer.id,
-        shop_id=customer.shop_id,
-        display_name=customer.display_name,
-        language=customer.language,
-        merged_into_id=customer.merged_into_id,
-        identities=[CustomerIdentityRead.model_validate(i) for i in identities],
-        tags=await TagRepository(repo.session).of(customer.id),
-        created_at=customer.created_at,
-        updated_at=customer.updated_at,
-    )
+        id=row.id, shop_id=row.shop_id, display_name=row.display_name, language=row.language,
+        merged_into_id=row.merged_into_id,
+        identities=[CustomerIdentityRead.model_validate(i) for i in identities], tags=tags,
+        created_at=row.created_at, updated_at=row.updated_at,
+    )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Customers as staff look them up: a label per customer for lists of orders and the like."""
+"""Customers as staff look them up: searched by name or any identity, and a label per customer
+for lists of orders and the like."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopkeeper.identity.customer_repository import CustomerRepository
+from shopkeeper.identity.customer_repository import CustomerRepository, TagRepository
+from shopkeeper.identity.errors import InvalidIdentity
+from shopkeeper.identity.schemas import CustomerRead, IdentityKind
+from shopkeeper.identity.service.customers import customer_read, normalise_identity
+from shopkeeper.kit.pagination import Page
 
 
 async def customer_labels(
@@ -29,3 +34,40 @@ async def customer_labels(
 
 def _identity_label(kind: str, value: str) -> str:
     return value if kind in ("email", "phone") else f"{kind} {value}"
+
+
+async def search_customers(
+    session: AsyncSession,
+    *,
+    shop_id: uuid.UUID,
+    query: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+    count_up_to: int = 10_000,
+) -> Page[CustomerRead]:
+    """Newest first; with `query`, those whose name holds it, one of whose identities starts
+    with it (an email, a phone, a Telegram or Discord id) or who have it as an identity in
+    any of its written forms (`+48 600-100-200`, `Ola@Example.com`). `total` stops counting
+    one past `count_up_to`."""
+    text = (query or "").strip()[:320]
+    repo = CustomerRepository(session)
+    rows, total = await repo.search(
+        shop_id, text, _exact_forms(text), limit=limit, offset=offset, count_up_to=count_up_to
+    )
+    ids = [row.id for row in rows]
+    identities = await repo.identities_of(ids) if ids else {}
+    tags = await TagRepository(session).of_many(ids) if ids else {}
+    items = [customer_read(row, identities.get(row.id, []), tags.get(row.id, [])) for row in rows]
+    return Page[CustomerRead](items=items, total=total, limit=limit, offset=offset)
+
+
+def _exact_forms(text: str) -> list[tuple[str, str]]:
+    """Every identity `text` can be once written the canonical way."""
+    forms = []
+    for kind in IdentityKind:
+        try:
+            canonical, value = normalise_identity(kind, text)
+        except InvalidIdentity:
+            continue
+        forms.append((canonical.value, value))
+    return forms

@@ -45,7 +45,7 @@ async def add_tag(
 ) -> CustomerTagsRead:  # fmt: skip
     """Tag the customer (audited); tagging them again with it changes nothing."""
     tag = normalise_tag(tag)
-    customer_id = await _locked_customer(session, shop_id, customer_id)
+    customer_id = await locked_customer(session, shop_id, customer_id)
     tags = TagRepository(session)
     before = await tags.of(customer_id)
     row = CustomerTag(id=new_id(), shop_id=shop_id, customer_id=customer_id, tag=tag,
@@ -64,7 +64,7 @@ async def remove_tag(
 ) -> CustomerTagsRead:  # fmt: skip
     """Take the tag off the customer; TagNotFound (404) when they do not have it."""
     tag = normalise_tag(tag)
-    customer_id = await _locked_customer(session, shop_id, customer_id)
+    customer_id = await locked_customer(session, shop_id, customer_id)
     tags = TagRepository(session)
     before = await tags.of(customer_id)
     if not await tags.remove(shop_id, customer_id, tag):
@@ -92,7 +92,7 @@ async def customers_tagged(
     return await TagRepository(session).customers_with(shop_id, wanted, every=match == "all")
 
 
-async def _locked_customer(
+async def locked_customer(
     session: AsyncSession, shop_id: uuid.UUID, customer_id: uuid.UUID
 ) -> uuid.UUID:
     """The surviving customer's id, its row locked so no merge moves tags under this change."""

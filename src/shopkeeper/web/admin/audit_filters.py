@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from shopkeeper.audit import AuditFilter
+from shopkeeper.web.admin.forms import page_number
 from shopkeeper.web.templating import zone
 
 PAGE_SIZE = 25
@@ -54,7 +55,7 @@ def parse_filters(
         since=since,
         until=until,
     )
-    page = _page(params.get("page"))
+    page = page_number(params.get("page"))
     return AuditFilterForm(values=values, filters=filters, page=page, errors=errors)
 
 
@@ -70,10 +71,3 @@ def _day(
     except (ValueError, OverflowError):
         errors.append(gettext("“%(value)s” is not a date (use YYYY-MM-DD).", value=text))
         return None
-
-
-def _page(text: str | None) -> int:
-    try:
-        return max(1, min(int(text or "1"), 1_000_000))
-    except ValueError:
-        return 1

@@ -107,6 +107,14 @@ def money(amount: int, currency: str, locale: str) -> str:
     return format_money(amount, currency, locale)
 
 
+def page_number(text: str | None, last: int = 1_000_000) -> int:
+    """A list's `page` parameter: 1 to `last`, 1 when it is not a number."""
+    try:
+        return max(1, min(int(text or "1"), last))
+    except ValueError:
+        return 1
+
+
 def example(locale: str) -> str:
     return show_amount(123450, "EUR", locale)
 

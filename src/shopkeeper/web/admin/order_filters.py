@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from shopkeeper.orders import OrderSort, OrderState
+from shopkeeper.web.admin.forms import page_number
 
 PAGE_SIZE = 25
 COUNT_UP_TO = 10_000  # past this the list says "more than 10,000" instead of counting on
@@ -22,6 +24,7 @@ class OrderListForm:
     state: OrderState | None
     number: str | None
     sort: OrderSort
+    customer: uuid.UUID | None = None
     page: int = 1
 
     @property
@@ -30,7 +33,7 @@ class OrderListForm:
 
     @property
     def filtered(self) -> bool:
-        return self.state is not None or self.number is not None
+        return self.state is not None or self.number is not None or self.customer is not None
 
     def query(self, **changes: object) -> str:
         """The query string of these choices (with changes, e.g. page=2), defaults left out."""
@@ -48,15 +51,17 @@ def parse_order_filters(params: Mapping[str, str]) -> OrderListForm:
     number = (params.get("number") or "").strip()[:40]
     state = OrderState(state_text) if state_text in _STATES else None
     sort = OrderSort(sort_text) if sort_text in _SORTS else OrderSort.NEWEST
-    values = {"state": state.value if state else "", "number": number,
-              "sort": sort.value}  # fmt: skip
+    customer = _uuid(params.get("customer"))
+    values = {"state": state.value if state else "", "number": number, "sort": sort.value,
+              "customer": str(customer) if customer else ""}  # fmt: skip
     return OrderListForm(
-        values=values, state=state, number=number or None, sort=sort, page=_page(params.get("page"))
-    )
+        values=values, state=state, number=number or None, sort=sort, customer=customer,
+        page=page_number(params.get("page"), COUNT_UP_TO // PAGE_SIZE + 1),
+    )  # fmt: skip
 
 
-def _page(text: str | None) -> int:
+def _uuid(text: str | None) -> uuid.UUID | None:
     try:
-        return max(1, min(int(text or "1"), COUNT_UP_TO // PAGE_SIZE + 1))
+        return uuid.UUID((text or "").strip())
     except ValueError:
-        return 1
+        return None

@@ -37,7 +37,7 @@ async def order_list(request: Request, shell: ShopShellDep, session: SessionDep)
     shop_id = shell.shop_access.shop.id
     page = await orders.list_orders(
         session, shop_id=shop_id, state=form.state, number=form.number, sort=form.sort,
-        limit=PAGE_SIZE, offset=form.offset, count_up_to=COUNT_UP_TO,
+        customer_id=form.customer, limit=PAGE_SIZE, offset=form.offset, count_up_to=COUNT_UP_TO,
     )  # fmt: skip
     labels = await identity.customer_labels(
         session, shop_id=shop_id, customer_ids=(order.customer_id for order in page.items)

@@ -12,6 +12,8 @@ from shopkeeper.web.admin import (
     checkout_services,
     checkout_shipping,
     checkout_warranty,
+    customer_actions,
+    customers,
     dashboard,
     order_actions,
     orders,
@@ -26,6 +28,8 @@ router.include_router(pages.router)
 router.include_router(dashboard.router)
 router.include_router(orders.router)
 router.include_router(order_actions.router)
+router.include_router(customers.router)
+router.include_router(customer_actions.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
