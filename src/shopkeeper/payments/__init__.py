@@ -9,6 +9,7 @@ another way (bot updates); `refund_order(container, *, shop_id, order_id, amount
 actor, expected_remaining)`, `refundable_amount`; reads `get_payment`, `list_payments`,
 `list_refunds`, `order_ledger`, `pay_page`;
 figures `payment_outcomes` (success rate in a window), `webhook_problems` (failed, rejected);
+staff's lists `browse_payments`, `browse_webhooks`, `get_webhook` (raw body, secrets masked);
 `press_sandbox(container, *, payment_id, outcome)`; `enabled_gateways`,
 `configure_gateway_if_absent` (audited); Telegram Stars facts from a bot:
 `stars_succeeded_event`, `charge_is_booked` / `record_charge` (renewals, repeat charges).
@@ -39,6 +40,7 @@ from shopkeeper.payments.errors import (
     RefundExceedsRemaining,
     RefundOutdated,
     WebhookMalformed,
+    WebhookNotFound,
     WebhookProcessingFailed,
     WebhookSignatureInvalid,
 )
@@ -69,9 +71,12 @@ from shopkeeper.payments.schemas import (
     PaymentStatus,
     RefundRead,
     RenewalReference,
+    WebhookDetail,
     WebhookProblem,
+    WebhookRead,
 )
 from shopkeeper.payments.service.accounts import configure_gateway_if_absent, enabled_gateways
+from shopkeeper.payments.service.browse import browse_payments, browse_webhooks, get_webhook
 from shopkeeper.payments.service.charges import charge_is_booked, record_charge
 from shopkeeper.payments.service.figures import payment_outcomes, webhook_problems
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
@@ -114,16 +119,22 @@ __all__ = [
     "RefundSucceeded",
     "RenewalMode",
     "RenewalReference",
+    "WebhookDetail",
     "WebhookMalformed",
+    "WebhookNotFound",
     "WebhookOutcome",
     "WebhookProblem",
     "WebhookProcessingFailed",
+    "WebhookRead",
     "WebhookSignatureInvalid",
+    "browse_payments",
+    "browse_webhooks",
     "charge_is_booked",
     "charge_saved_method",
     "configure_gateway_if_absent",
     "enabled_gateways",
     "get_payment",
+    "get_webhook",
     "list_payments",
     "list_refunds",
     "order_ledger",

@@ -112,3 +112,8 @@ __all__ = [
     "WebhookSignatureInvalid",
     "WebhookTooLarge",
 ]
+
+
+class WebhookNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Webhook not found")

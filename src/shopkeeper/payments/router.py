@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from pydantic import BaseModel
 
 from shopkeeper.deps import ContainerDep, SessionDep
+from shopkeeper.kit.pagination import Page, PageParams
 from shopkeeper.payments import flows
 from shopkeeper.payments.errors import WebhookTooLarge
 from shopkeeper.payments.schemas import (
@@ -24,8 +25,10 @@ from shopkeeper.payments.schemas import (
     PaymentStarted,
     RefundCreate,
     RefundRead,
+    WebhookDetail,
+    WebhookRead,
 )
-from shopkeeper.payments.service import accounts, reads
+from shopkeeper.payments.service import accounts, browse, reads
 from shopkeeper.shops import ShopAccess, require
 
 router = APIRouter(tags=["payments"])
@@ -83,6 +86,43 @@ async def list_payments(
     order_id: uuid.UUID, access: ReadPayments, session: SessionDep
 ) -> list[PaymentRead]:
     return await reads.list_payments(session, shop_id=access.shop.id, order_id=order_id)
+
+
+Status = Annotated[str | None, Query(max_length=24, pattern=r"^[a-z_]+$")]
+ProviderFilter = Annotated[str | None, Query(max_length=32, pattern=r"^[a-z0-9_]+$")]
+
+
+@router.get(SHOP + "/payments")
+async def browse_payments(
+    access: ReadPayments, session: SessionDep, page: Annotated[PageParams, Depends()],
+    status: Status = None, provider: ProviderFilter = None,
+) -> Page[PaymentRead]:  # fmt: skip
+    """Newest first; `total` stops counting past 10,000."""
+    return await browse.browse_payments(
+        session, shop_id=access.shop.id, status=status, provider=provider, limit=page.limit,
+        offset=page.offset,
+    )  # fmt: skip
+
+
+@router.get(SHOP + "/inbound-webhooks")
+async def browse_webhooks(
+    access: ReadPayments, session: SessionDep, page: Annotated[PageParams, Depends()],
+    status: Status = None, provider: ProviderFilter = None,
+) -> Page[WebhookRead]:  # fmt: skip
+    """Every webhook a gateway sent, newest first: received, processed, parked, ignored,
+    rejected (its signature did not hold) or failed."""
+    return await browse.browse_webhooks(
+        session, shop_id=access.shop.id, status=status, provider=provider, limit=page.limit,
+        offset=page.offset,
+    )  # fmt: skip
+
+
+@router.get(SHOP + "/inbound-webhooks/{webhook_id}")
+async def get_webhook(
+    webhook_id: uuid.UUID, access: ReadPayments, session: SessionDep
+) -> WebhookDetail:
+    """The raw body and headers as received (credentials in headers masked)."""
+    return await browse.get_webhook(session, shop_id=access.shop.id, webhook_id=webhook_id)
 
 
 @router.get(SHOP + "/payments/{payment_id}")

@@ -181,3 +181,27 @@ class WebhookProblem(BaseModel):
     status: str
     error: str | None
     received_at: datetime
+
+
+class WebhookRead(BaseModel):
+    """An inbound webhook as received: whether its signature held, what became of it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    provider: str
+    provider_event_id: str | None
+    status: str
+    verified: bool
+    error: str | None
+    payment_id: uuid.UUID | None
+    received_at: datetime
+    processed_at: datetime | None
+
+
+class WebhookDetail(WebhookRead):
+    """The webhook with its raw body (text as received) and headers, secrets masked."""
+
+    body: str
+    headers: dict[str, str]
+    events: list[dict[str, Any]] | None

@@ -18,6 +18,7 @@ from shopkeeper.web.admin import (
     order_actions,
     orders,
     pages,
+    payments,
     playground,
     premium,
 )
@@ -30,6 +31,7 @@ router.include_router(orders.router)
 router.include_router(order_actions.router)
 router.include_router(customers.router)
 router.include_router(customer_actions.router)
+router.include_router(payments.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
