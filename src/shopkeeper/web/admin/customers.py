@@ -17,6 +17,7 @@ from shopkeeper.deps import ClockDep, SessionDep
 from shopkeeper.web.admin.customer_filters import COUNT_UP_TO, PAGE_SIZE, parse_customer_search
 from shopkeeper.web.admin.deps import Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute, is_htmx
+from shopkeeper.web.admin.subscriptions import shop_plans
 from shopkeeper.web.security import ADMIN_PATH
 from shopkeeper.web.templating import render
 
@@ -96,6 +97,8 @@ async def _sections(
         found["subscriptions"] = await subscriptions.list_customer_subscriptions(
             session, shop_id=shop_id, customer_id=customer_id, now=now, include_ended=True
         )
+    if shell.can("subscriptions.write"):
+        found["gift_plans"] = await shop_plans(session, shop_id)
     if shell.can("access.read"):
         found["grants"] = await access.customer_grants(
             session, shop_id=shop_id, customer_id=customer_id, include_revoked=True

@@ -21,6 +21,8 @@ from shopkeeper.web.admin import (
     payments,
     playground,
     premium,
+    subscription_actions,
+    subscriptions,
 )
 
 router = APIRouter()
@@ -32,6 +34,8 @@ router.include_router(order_actions.router)
 router.include_router(customers.router)
 router.include_router(customer_actions.router)
 router.include_router(payments.router)
+router.include_router(subscriptions.router)
+router.include_router(subscription_actions.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
