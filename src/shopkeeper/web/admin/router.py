@@ -21,6 +21,7 @@ from shopkeeper.web.admin import (
     payments,
     playground,
     premium,
+    promo_codes,
     subscription_actions,
     subscriptions,
 )
@@ -36,6 +37,7 @@ router.include_router(customer_actions.router)
 router.include_router(payments.router)
 router.include_router(subscriptions.router)
 router.include_router(subscription_actions.router)
+router.include_router(promo_codes.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
