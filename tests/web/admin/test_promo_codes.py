@@ -49,8 +49,10 @@ async def test_a_manager_creates_codes_and_sees_each_mistake_by_its_field(
     assert short.status_code == 422 and "3 to 64 letters" in short.text
     too_much = await _create(client, base, code="BIG", value="150")
     assert too_much.status_code == 422 and "A percentage from 0.01 to 100." in too_much.text
-    window = await _create(client, base, code="WINDOW", value="5",
-                           valid_from="2027-02-01T00:00", valid_until="2027-01-01T00:00")  # fmt: skip
+    window = await _create(
+        client, base, code="WINDOW", value="5", valid_from="2027-02-01T00:00",
+        valid_until="2027-01-01T00:00",
+    )  # fmt: skip
     assert window.status_code == 422 and "The start must be before the end." in window.text
     assert 'value="WINDOW"' in window.text  # what was typed stays
     fixed = await _create(client, base, code="TENOFF", kind="fixed", value="12.50",
