@@ -1,5 +1,6 @@
 """admin lists: staff's notes on customers (identity_customer_note), and the indexes the admin's
-lists read by: customers newest first, orders of one state newest first, orders by total
+lists read by: customers newest first, orders of one state newest first, orders by total, a
+customer's orders newest first (replacing the index on shop and customer alone)
 
 Revision ID: 0033
 Revises: 0032
@@ -20,6 +21,7 @@ down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_BY_CUSTOMER = "ix_orders_order_shop_customer"
 _INDEXES = (
     ("ix_identity_customer_shop_created", "identity_customer", ["shop_id", "created_at"]),
     ("ix_orders_order_shop_state_created", "orders_order", ["shop_id", "state", "created_at"]),
@@ -43,9 +45,13 @@ def upgrade() -> None:
                     ["shop_id", "customer_id", "created_at"])  # fmt: skip
     for name, table, columns in _INDEXES:
         op.create_index(name, table, columns)
+    op.drop_index(_BY_CUSTOMER, table_name="orders_order")
+    op.create_index(_BY_CUSTOMER, "orders_order", ["shop_id", "customer_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index(_BY_CUSTOMER, table_name="orders_order")
+    op.create_index(_BY_CUSTOMER, "orders_order", ["shop_id", "customer_id"])
     for name, table, _columns in _INDEXES:
         op.drop_index(name, table_name=table)
     op.drop_index("ix_identity_customer_note_customer", table_name="identity_customer_note")

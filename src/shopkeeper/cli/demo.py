@@ -18,6 +18,8 @@ from shopkeeper.bootstrap import Container, build_container
 from shopkeeper.checkout.shipping.demo_calendar import PREFIX as DEMO_CALENDAR_PATH
 from shopkeeper.cli.demo_domus import DOMUS, ensure_domus
 from shopkeeper.cli.demo_domus_checkout import PROMO_CODE
+from shopkeeper.cli.demo_large import SLUG as LARGE_SLUG
+from shopkeeper.cli.demo_large import ensure_large
 from shopkeeper.cli.demo_sales import (
     PLAYGROUND_SHOP,
     ensure_catalogue,
@@ -70,6 +72,11 @@ def demo(
     serve: bool = typer.Option(False, "--serve", help="Serve the demo afterwards."),
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
+    large: bool = typer.Option(
+        False, "--large", help="Also a shop 'outlet' with a year of history at scale."
+    ),
+    large_orders: int = typer.Option(1_000_000, "--large-orders", min=1),
+    large_customers: int = typer.Option(100_000, "--large-customers", min=1),
 ) -> None:
     """Migrate and fill the database with demo data (safe to run again), then maybe serve."""
     from shopkeeper.migrate import upgrade
@@ -79,6 +86,8 @@ def demo(
     password = settings.admin_password or secrets.token_urlsafe(12)
     base_url = (settings.public_url or f"http://{host}:{port}").rstrip("/")
     asyncio.run(create_demo_data(settings, password, base_url=base_url))
+    if large:
+        asyncio.run(create_large_data(settings, orders=large_orders, customers=large_customers))
     _print_login(host, port, password, generated=not settings.admin_password)
     _print_checkout(host, port, settings.delivery_calendar_url)
     if serve:
@@ -121,6 +130,23 @@ async def create_demo_data(
             progress.advance(bar)
             await ensure_domus(container)
             progress.advance(bar)
+    finally:
+        await container.close()
+
+
+async def create_large_data(settings: Settings, *, orders: int, customers: int) -> None:
+    """The `outlet` shop with `orders` orders and `customers` customers (added up to that)."""
+    container = build_container(settings)
+    try:
+        async with unit_of_work(container.sessions) as session:
+            admin = await identity.get_user_by_email(session, email=ADMIN_EMAIL)
+        with Progress(transient=True) as progress:
+            bar = progress.add_task("Large data", total=None)
+            await ensure_large(
+                container, admin, orders=orders, customers=customers,
+                advance=lambda what: progress.update(bar, description=f"Large data: {what}"),
+            )  # fmt: skip
+        Console().print(f"Shop [bold]{LARGE_SLUG}[/]: {orders:,} orders, {customers:,} customers")
     finally:
         await container.close()
 

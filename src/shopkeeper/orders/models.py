@@ -31,7 +31,7 @@ class Order(Base):
         Index("ix_orders_order_shop_state_created", "shop_id", "state", "created_at"),
         Index("ix_orders_order_shop_total", "shop_id", "total_amount"),
         Index("ix_orders_order_shop_paid", "shop_id", "paid_at"),
-        Index("ix_orders_order_shop_customer", "shop_id", "customer_id"),
+        Index("ix_orders_order_shop_customer", "shop_id", "customer_id", "created_at"),
         Index("ix_orders_order_state_expires", "state", "expires_at"),
         CheckConstraint(
             "refunded_amount >= 0 AND refunded_amount <= paid_amount", name="refund_range"
