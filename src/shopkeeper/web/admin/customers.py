@@ -16,7 +16,8 @@ from shopkeeper import access, identity, notifications, orders, subscriptions
 from shopkeeper.deps import ClockDep, SessionDep
 from shopkeeper.web.admin.customer_filters import COUNT_UP_TO, PAGE_SIZE, parse_customer_search
 from shopkeeper.web.admin.deps import Shell, ShopShellDep
-from shopkeeper.web.admin.errors import AdminRoute, is_htmx
+from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.list_query import list_response
 from shopkeeper.web.admin.subscriptions import shop_plans
 from shopkeeper.web.security import ADMIN_PATH
 from shopkeeper.web.templating import render
@@ -41,17 +42,13 @@ async def customer_list(request: Request, shell: ShopShellDep, session: SessionD
         session, shop_id=shell.shop_access.shop.id, query=form.q, limit=PAGE_SIZE,
         offset=form.offset, count_up_to=COUNT_UP_TO,
     )  # fmt: skip
-    partial = is_htmx(request) and request.headers.get("hx-target") == RESULTS_TARGET
     context = shell.context(
-        form=form, page=page, page_size=PAGE_SIZE, partial=partial, base=base_url(shell),
+        form=form, page=page, page_size=PAGE_SIZE, base=base_url(shell),
         capped=page.total > COUNT_UP_TO, count_up_to=COUNT_UP_TO,
     )  # fmt: skip
-    headers = {"Vary": "HX-Request, HX-Target"}
-    if partial:
-        query = form.query()
-        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
-    template = "admin/_customer_results.html" if partial else "admin/customers.html"
-    return render(request, template, context, headers=headers)
+    return list_response(request, context, page="admin/customers.html",
+                         results="admin/_customer_results.html", target=RESULTS_TARGET,
+                         query=form.query())  # fmt: skip
 
 
 @router.get(BASE + "/{customer_id}", name="admin_customer")

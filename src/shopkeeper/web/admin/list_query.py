@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
+from fastapi import Request, Response
+
+from shopkeeper.web.admin.errors import is_htmx
 from shopkeeper.web.admin.forms import page_number
+from shopkeeper.web.templating import render
 
 PAGE_SIZE = 25
 COUNT_UP_TO = 10_000  # past this a list says "more than 10,000" instead of counting on
@@ -44,3 +49,17 @@ def parse_list_query(
         value = (params.get(name) or "").strip()
         values[name] = value if value in allowed else ""
     return ListQuery(values, page_number(params.get("page"), COUNT_UP_TO // PAGE_SIZE + 1))
+
+
+def list_response(
+    request: Request, context: dict[str, Any], *, page: str, results: str, target: str,
+    query: str,
+) -> Response:  # fmt: skip
+    """The list page, or only its results part when HTMX asks for `target`; the address bar
+    then follows the filters (`query`, without the empty ones)."""
+    partial = is_htmx(request) and request.headers.get("hx-target") == target
+    headers = {"Vary": "HX-Request, HX-Target"}
+    if partial:
+        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
+    return render(request, results if partial else page, {**context, "partial": partial},
+                  headers=headers)  # fmt: skip

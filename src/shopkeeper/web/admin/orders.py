@@ -14,7 +14,8 @@ from shopkeeper.deps import SessionDep
 from shopkeeper.kit.ids import new_id
 from shopkeeper.orders import OrderRead, OrderState
 from shopkeeper.web.admin.deps import Shell, ShopShellDep
-from shopkeeper.web.admin.errors import AdminRoute, is_htmx
+from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.list_query import list_response
 from shopkeeper.web.admin.order_filters import COUNT_UP_TO, PAGE_SIZE, parse_order_filters
 from shopkeeper.web.security import ADMIN_PATH
 from shopkeeper.web.templating import render
@@ -42,18 +43,13 @@ async def order_list(request: Request, shell: ShopShellDep, session: SessionDep)
     labels = await identity.customer_labels(
         session, shop_id=shop_id, customer_ids=(order.customer_id for order in page.items)
     )
-    partial = is_htmx(request) and request.headers.get("hx-target") == RESULTS_TARGET
     context = shell.context(
-        form=form, page=page, page_size=PAGE_SIZE, labels=labels, partial=partial,
-        capped=page.total > COUNT_UP_TO, count_up_to=COUNT_UP_TO, base=base_url(shell),
-        states=list(OrderState),
+        form=form, page=page, page_size=PAGE_SIZE, labels=labels, base=base_url(shell),
+        capped=page.total > COUNT_UP_TO, count_up_to=COUNT_UP_TO, states=list(OrderState),
     )  # fmt: skip
-    headers = {"Vary": "HX-Request, HX-Target"}
-    if partial:
-        query = form.query()
-        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
-    template = "admin/_order_results.html" if partial else "admin/orders.html"
-    return render(request, template, context, headers=headers)
+    return list_response(request, context, page="admin/orders.html",
+                         results="admin/_order_results.html", target=RESULTS_TARGET,
+                         query=form.query())  # fmt: skip
 
 
 @router.get(BASE + "/{order_id}", name="admin_order")

@@ -11,7 +11,8 @@ from shopkeeper import audit, shops
 from shopkeeper.deps import ClockDep, ContainerDep, SessionDep
 from shopkeeper.web.admin.audit_filters import PAGE_SIZE, parse_filters
 from shopkeeper.web.admin.deps import ShellDep, ShopShellDep
-from shopkeeper.web.admin.errors import AdminRoute, is_htmx
+from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.list_query import list_response
 from shopkeeper.web.security import ADMIN_PATH
 from shopkeeper.web.templating import gettext_for, render
 
@@ -52,14 +53,10 @@ async def audit_log(request: Request, shell: ShopShellDep, session: SessionDep) 
     page = await audit.list_entries(
         session, shop_id=shop.id, filters=form.filters, limit=PAGE_SIZE, offset=form.offset
     )
-    partial = is_htmx(request) and request.headers.get("hx-target") == RESULTS_TARGET
-    context = shell.context(form=form, page=page, page_size=PAGE_SIZE, partial=partial)
-    headers = {"Vary": "HX-Request, HX-Target"}
-    if partial:  # the address bar shows the filters without the empty fields
-        query = form.query()
-        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
-    template = "admin/_audit_results.html" if partial else "admin/audit.html"
-    return render(request, template, context, headers=headers)
+    context = shell.context(form=form, page=page, page_size=PAGE_SIZE)
+    return list_response(request, context, page="admin/audit.html",
+                         results="admin/_audit_results.html", target=RESULTS_TARGET,
+                         query=form.query())  # fmt: skip
 
 
 @router.get("/s/{slug}/audit.csv", name="admin_audit_csv")

@@ -12,8 +12,14 @@ from shopkeeper import payments
 from shopkeeper.deps import SessionDep
 from shopkeeper.payments.providers import PROVIDERS
 from shopkeeper.web.admin.deps import Shell, ShopShellDep
-from shopkeeper.web.admin.errors import AdminRoute, is_htmx
-from shopkeeper.web.admin.list_query import COUNT_UP_TO, PAGE_SIZE, ListQuery, parse_list_query
+from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.list_query import (
+    COUNT_UP_TO,
+    PAGE_SIZE,
+    ListQuery,
+    list_response,
+    parse_list_query,
+)
 from shopkeeper.web.security import ADMIN_PATH
 from shopkeeper.web.templating import render
 
@@ -74,20 +80,15 @@ def _list(
     statuses: list[str],
 ) -> Response:  # fmt: skip
     """The list page, or its results part for HTMX (target `<kind>-results`)."""
-    target = f"{kind}-results"
-    partial = is_htmx(request) and request.headers.get("hx-target") == target
     total = getattr(page, "total", 0)
     context = shell.context(
-        form=form, page=page, page_size=PAGE_SIZE, partial=partial, base=base, kind=kind,
+        form=form, page=page, page_size=PAGE_SIZE, base=base, kind=kind,
         capped=total > COUNT_UP_TO, count_up_to=COUNT_UP_TO, statuses=statuses,
         providers=PROVIDER_NAMES, payments_base=base_url(shell),
     )  # fmt: skip
-    headers = {"Vary": "HX-Request, HX-Target"}
-    if partial:
-        query = form.query()
-        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
-        return render(request, f"admin/_{kind}_results.html", context, headers=headers)
-    return render(request, f"admin/{kind}s.html", context, headers=headers)
+    return list_response(request, context, page=f"admin/{kind}s.html",
+                         results=f"admin/_{kind}_results.html", target=f"{kind}-results",
+                         query=form.query())  # fmt: skip
 
 
 def _pretty(body: str) -> str:

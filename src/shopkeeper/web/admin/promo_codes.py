@@ -16,9 +16,9 @@ from shopkeeper import promotions
 from shopkeeper.deps import ContainerDep, SessionDep
 from shopkeeper.errors import AppError
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
-from shopkeeper.web.admin.errors import AdminRoute, is_htmx
+from shopkeeper.web.admin.errors import AdminRoute
 from shopkeeper.web.admin.forms import Form
-from shopkeeper.web.admin.list_query import PAGE_SIZE, parse_list_query
+from shopkeeper.web.admin.list_query import PAGE_SIZE, list_response, parse_list_query
 from shopkeeper.web.admin.promo_form import parse_promo, read_form
 from shopkeeper.web.security import ADMIN_PATH, set_flash
 from shopkeeper.web.templating import gettext_for, render, request_language
@@ -42,12 +42,11 @@ async def code_list(request: Request, shell: ShopShellDep, session: SessionDep) 
         session, shop_id=shell.shop_access.shop.id,
         active=None if state is None else state == "active", limit=PAGE_SIZE, offset=form.offset,
     )  # fmt: skip
-    partial = is_htmx(request) and request.headers.get("hx-target") == "promo-results"
     context = shell.context(form=form, page=page, page_size=PAGE_SIZE, base=base_url(shell),
-                            capped=False, count_up_to=0, partial=partial)  # fmt: skip
-    headers = {"Vary": "HX-Request, HX-Target"}
-    template = "admin/_promo_results.html" if partial else "admin/promo_codes.html"
-    return render(request, template, context, headers=headers)
+                            capped=False, count_up_to=0)  # fmt: skip
+    return list_response(request, context, page="admin/promo_codes.html",
+                         results="admin/_promo_results.html", target="promo-results",
+                         query=form.query())  # fmt: skip
 
 
 @router.get(BASE + "/new", name="admin_promo_new")

@@ -13,8 +13,13 @@ from shopkeeper import catalog, identity, subscriptions
 from shopkeeper.catalog import ProductFilter, ProductKind
 from shopkeeper.deps import ClockDep, SessionDep
 from shopkeeper.web.admin.deps import Shell, ShopShellDep
-from shopkeeper.web.admin.errors import AdminRoute, is_htmx
-from shopkeeper.web.admin.list_query import COUNT_UP_TO, PAGE_SIZE, parse_list_query
+from shopkeeper.web.admin.errors import AdminRoute
+from shopkeeper.web.admin.list_query import (
+    COUNT_UP_TO,
+    PAGE_SIZE,
+    list_response,
+    parse_list_query,
+)
 from shopkeeper.web.security import ADMIN_PATH
 from shopkeeper.web.templating import render
 
@@ -62,18 +67,14 @@ async def subscription_list(
     labels = await identity.customer_labels(
         session, shop_id=shop_id, customer_ids=(s.customer_id for s in page.items)
     )
-    partial = is_htmx(request) and request.headers.get("hx-target") == "subscription-results"
     context = shell.context(
-        form=form, page=page, page_size=PAGE_SIZE, partial=partial, base=base_url(shell),
-        capped=False, count_up_to=COUNT_UP_TO, statuses=STATUSES, plans=plans, labels=labels,
+        form=form, page=page, page_size=PAGE_SIZE, base=base_url(shell), capped=False,
+        count_up_to=COUNT_UP_TO, statuses=STATUSES, plans=plans, labels=labels,
         kind="subscription",
     )  # fmt: skip
-    headers = {"Vary": "HX-Request, HX-Target"}
-    if partial:
-        query = form.query()
-        headers["HX-Push-Url"] = request.url.path + (f"?{query}" if query else "")
-    template = "admin/_subscription_results.html" if partial else "admin/subscriptions.html"
-    return render(request, template, context, headers=headers)
+    return list_response(request, context, page="admin/subscriptions.html",
+                         results="admin/_subscription_results.html",
+                         target="subscription-results", query=form.query())  # fmt: skip
 
 
 @router.get(BASE + "/{subscription_id}", name="admin_subscription")
