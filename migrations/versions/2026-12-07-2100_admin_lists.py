@@ -1,6 +1,6 @@
 """admin lists: staff's notes on customers (identity_customer_note), and the indexes the admin's
-lists read by: customers newest first, orders of one state newest first, orders by total, a
-customer's orders newest first (replacing the index on shop and customer alone)
+lists read by: customers newest first, orders newest first (also of one state, or of one
+customer) and by total — each ending with the id, so a page's ids come from the index alone
 
 Revision ID: 0033
 Revises: 0032
@@ -21,12 +21,18 @@ down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BY_CUSTOMER = "ix_orders_order_shop_customer"
 _INDEXES = (
     ("ix_identity_customer_shop_created", "identity_customer", ["shop_id", "created_at"]),
-    ("ix_orders_order_shop_state_created", "orders_order", ["shop_id", "state", "created_at"]),
-    ("ix_orders_order_shop_total", "orders_order", ["shop_id", "total_amount"]),
-)
+    ("ix_orders_order_shop_state_created", "orders_order",
+     ["shop_id", "state", "created_at", "id"]),
+    ("ix_orders_order_shop_total", "orders_order", ["shop_id", "total_amount", "id"]),
+)  # fmt: skip
+# Indexes that gain columns: (name, before, after).
+_WIDENED = (
+    ("ix_orders_order_shop_customer", ["shop_id", "customer_id"],
+     ["shop_id", "customer_id", "created_at", "id"]),
+    ("ix_orders_order_shop_created", ["shop_id", "created_at"], ["shop_id", "created_at", "id"]),
+)  # fmt: skip
 
 
 def upgrade() -> None:
@@ -45,13 +51,15 @@ def upgrade() -> None:
                     ["shop_id", "customer_id", "created_at"])  # fmt: skip
     for name, table, columns in _INDEXES:
         op.create_index(name, table, columns)
-    op.drop_index(_BY_CUSTOMER, table_name="orders_order")
-    op.create_index(_BY_CUSTOMER, "orders_order", ["shop_id", "customer_id", "created_at"])
+    for name, _before, after in _WIDENED:
+        op.drop_index(name, table_name="orders_order")
+        op.create_index(name, "orders_order", after)
 
 
 def downgrade() -> None:
-    op.drop_index(_BY_CUSTOMER, table_name="orders_order")
-    op.create_index(_BY_CUSTOMER, "orders_order", ["shop_id", "customer_id"])
+    for name, before, _after in _WIDENED:
+        op.drop_index(name, table_name="orders_order")
+        op.create_index(name, "orders_order", before)
     for name, table, _columns in _INDEXES:
         op.drop_index(name, table_name=table)
     op.drop_index("ix_identity_customer_note_customer", table_name="identity_customer_note")

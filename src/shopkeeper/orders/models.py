@@ -27,11 +27,12 @@ class Order(Base):
     __tablename__ = "orders_order"
     __table_args__ = (
         UniqueConstraint("shop_id", "number"),
-        Index("ix_orders_order_shop_created", "shop_id", "created_at"),
-        Index("ix_orders_order_shop_state_created", "shop_id", "state", "created_at"),
-        Index("ix_orders_order_shop_total", "shop_id", "total_amount"),
+        # Each list order of the admin's, ending with id: a page's ids come from the index.
+        Index("ix_orders_order_shop_created", "shop_id", "created_at", "id"),
+        Index("ix_orders_order_shop_state_created", "shop_id", "state", "created_at", "id"),
+        Index("ix_orders_order_shop_total", "shop_id", "total_amount", "id"),
         Index("ix_orders_order_shop_paid", "shop_id", "paid_at"),
-        Index("ix_orders_order_shop_customer", "shop_id", "customer_id", "created_at"),
+        Index("ix_orders_order_shop_customer", "shop_id", "customer_id", "created_at", "id"),
         Index("ix_orders_order_state_expires", "state", "expires_at"),
         CheckConstraint(
             "refunded_amount >= 0 AND refunded_amount <= paid_amount", name="refund_range"

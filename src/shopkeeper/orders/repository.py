@@ -8,7 +8,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, Uuid, bindparam, exists, func, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    Uuid,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,17 +129,20 @@ class OrderRepository:
             where.append(Order.customer_id == customer_id)
         if number is not None:
             where.append(Order.number == number)
-        matching = select(Order.id).where(*where)
+        matching: Select[Any] = select(literal_column("1")).where(*where)  # index alone
         if count_up_to is not None:
             matching = matching.limit(count_up_to + 1)
         total = await self.session.scalar(select(func.count()).select_from(matching.subquery()))
+        # The page's ids first, from the index alone (each sort's index ends with id), then
+        # only those rows: an offset skips index entries, not whole rows.
+        ids = (
+            select(Order.id).where(*where).order_by(*_SORTS[sort]).limit(limit).offset(offset)
+        ).subquery()
         query = (
             select(Order)
-            .where(*where)
+            .where(Order.id.in_(select(ids.c.id)))
             .options(selectinload(Order.lines))
             .order_by(*_SORTS[sort])
-            .limit(limit)
-            .offset(offset)
         )
         return (await self.session.execute(query)).scalars().all(), int(total or 0)
 
