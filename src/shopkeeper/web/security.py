@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
 
 from shopkeeper.kit.crypto import constant_time_equal, random_token, sign
 from shopkeeper.settings import Settings
@@ -80,6 +81,13 @@ def set_flash(response: Response, key: str, settings: Settings) -> None:
         FLASH_COOKIE, key, max_age=60, path=ADMIN_PATH, httponly=True, samesite="lax",
         secure=settings.secure_cookies,
     )  # fmt: skip
+
+
+def redirect_with_flash(url: str, key: str, settings: Settings) -> Response:
+    """303 to `url`, whose page then says once what just happened (toast `key`)."""
+    response = RedirectResponse(url, status_code=303)
+    set_flash(response, key, settings)
+    return response
 
 
 def tokens_match(expected: str, submitted: str | None) -> bool:

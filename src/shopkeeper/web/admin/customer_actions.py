@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import RedirectResponse
 
 from shopkeeper import identity
 from shopkeeper.container import Container
@@ -15,7 +14,7 @@ from shopkeeper.errors import AppError
 from shopkeeper.web.admin.customers import BASE, WRITE, base_url, detail_page
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
-from shopkeeper.web.security import ADMIN_PATH, set_flash
+from shopkeeper.web.security import ADMIN_PATH, redirect_with_flash
 from shopkeeper.web.templating import gettext_for
 
 router = APIRouter(prefix=ADMIN_PATH, route_class=AdminRoute, include_in_schema=False)
@@ -23,9 +22,8 @@ ONE = BASE + "/{customer_id}"
 
 
 def _back(shell: Shell, customer_id: uuid.UUID, flash: str, container: Container) -> Response:
-    response = RedirectResponse(f"{base_url(shell)}/{customer_id}", status_code=303)
-    set_flash(response, flash, container.settings)
-    return response
+    """To its page, which says once what just happened."""
+    return redirect_with_flash(f"{base_url(shell)}/{customer_id}", flash, container.settings)
 
 
 @router.post(ONE + "/notes", dependencies=[CsrfDep])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import RedirectResponse
 
 from shopkeeper import notifications, orders, payments
 from shopkeeper.container import Container
@@ -18,7 +17,7 @@ from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
 from shopkeeper.web.admin.forms import EntryError, Gettext, money, parse_amount, show_amount
 from shopkeeper.web.admin.orders import BASE, REFUND, WRITE, base_url, detail_page
-from shopkeeper.web.security import ADMIN_PATH, set_flash
+from shopkeeper.web.security import ADMIN_PATH, redirect_with_flash
 from shopkeeper.web.templating import gettext_for, render, request_language
 
 router = APIRouter(prefix=ADMIN_PATH, route_class=AdminRoute, include_in_schema=False)
@@ -27,10 +26,8 @@ REASON_LIMIT = 500
 
 
 def _back(shell: Shell, order_id: uuid.UUID, flash: str, container: Container) -> Response:
-    """To the order's page, which says once what just happened."""
-    response = RedirectResponse(f"{base_url(shell)}/{order_id}", status_code=303)
-    set_flash(response, flash, container.settings)
-    return response
+    """To its page, which says once what just happened."""
+    return redirect_with_flash(f"{base_url(shell)}/{order_id}", flash, container.settings)
 
 
 @router.post(ONE + "/refund", dependencies=[CsrfDep])

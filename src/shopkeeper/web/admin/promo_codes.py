@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 
 from shopkeeper import promotions
 from shopkeeper.deps import ContainerDep, SessionDep
@@ -20,7 +19,7 @@ from shopkeeper.web.admin.errors import AdminRoute
 from shopkeeper.web.admin.forms import Form
 from shopkeeper.web.admin.list_query import PAGE_SIZE, list_response, parse_list_query
 from shopkeeper.web.admin.promo_form import parse_promo, read_form
-from shopkeeper.web.security import ADMIN_PATH, set_flash
+from shopkeeper.web.security import ADMIN_PATH, redirect_with_flash
 from shopkeeper.web.templating import gettext_for, render, request_language
 
 router = APIRouter(prefix=ADMIN_PATH, route_class=AdminRoute, include_in_schema=False)
@@ -84,9 +83,8 @@ async def create_code(
         await session.rollback()
         form.add("code", exc.detail)
         return _form_page(request, shell, form, bulk=bulk, status_code=exc.status_code)
-    response = RedirectResponse(f"{base_url(shell)}/{promo.id}", status_code=303)
-    set_flash(response, "promo_created", container.settings)
-    return response
+    return redirect_with_flash(f"{base_url(shell)}/{promo.id}", "promo_created",
+                               container.settings)  # fmt: skip
 
 
 @router.get(BASE + "/batches/{batch_id}.csv", name="admin_promo_batch_csv")
@@ -136,9 +134,7 @@ async def deactivate(
     await promotions.deactivate_promo_code(session, shop_id=shop_id, promo_code_id=promo.id,
                                            actor=shell.shop_access.actor,
                                            now=container.clock.now())  # fmt: skip
-    response = RedirectResponse(url, status_code=303)
-    set_flash(response, "promo_deactivated", container.settings)
-    return response
+    return redirect_with_flash(url, "promo_deactivated", container.settings)
 
 
 def _form_page(

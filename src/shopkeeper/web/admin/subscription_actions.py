@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import RedirectResponse
 
 from shopkeeper import identity, subscriptions
 from shopkeeper.container import Container
@@ -19,7 +18,7 @@ from shopkeeper.web.admin import customers
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
 from shopkeeper.web.admin.subscriptions import BASE, WRITE, base_url, detail_page
-from shopkeeper.web.security import ADMIN_PATH, set_flash
+from shopkeeper.web.security import ADMIN_PATH, redirect_with_flash
 from shopkeeper.web.templating import gettext_for, render
 
 router = APIRouter(prefix=ADMIN_PATH, route_class=AdminRoute, include_in_schema=False)
@@ -28,9 +27,8 @@ MAX_DAYS = 3650
 
 
 def _back(shell: Shell, subscription_id: uuid.UUID, flash: str, container: Container) -> Response:
-    response = RedirectResponse(f"{base_url(shell)}/{subscription_id}", status_code=303)
-    set_flash(response, flash, container.settings)
-    return response
+    """To its page, which says once what just happened."""
+    return redirect_with_flash(f"{base_url(shell)}/{subscription_id}", flash, container.settings)
 
 
 def _days(text: str) -> int | None:
