@@ -52,6 +52,7 @@ log = structlog.get_logger(__name__)
 WINDOW = 1.08  # seconds the slots of `rate` sends span: a second, LATE and the network's jitter
 LATE = 0.04  # a send this much later than its slot gives it up and books another
 IN_FLIGHT = 64  # requests at once per process: fewer than aiohttp's pool of 100 connections
+SEND_GRACE = 10.0  # seconds a stop waits for requests already on their way to Telegram
 MAX_ATTEMPTS = 3  # sends of one recipient that fail on our side (network, 5xx) before giving up
 ENGINE_EXTRA = "notifications.broadcast_engine"
 Step = Literal["more", "wait", "done"]
@@ -72,6 +73,7 @@ class BroadcastEngine:
         self.lease = timedelta(seconds=settings.broadcast_lease_seconds)
         self._held: dict[str, float] = {}  # per bot: no sends before (a 429 seen here)
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
+        self._sending: set[asyncio.Task[Any]] = set()  # tasks whose request is on its way
 
     def rate(self, paid: bool) -> float:
         s = self.container.settings
@@ -153,13 +155,27 @@ class BroadcastEngine:
             for i, c in enumerate(claimed)
         ]
         try:
-            return list(await asyncio.gather(*tasks))
+            await asyncio.wait(tasks)  # unlike gather, a stop does not cancel them all at once
+            return [task.result() for task in tasks]
         except asyncio.CancelledError:  # shutting down: keep what was sent, free the rest
-            for task in tasks:
-                task.cancel()
-            done = [t.result() for t in tasks if t.done() and not t.cancelled()]
+            await asyncio.shield(self._stop_batch(tasks))
+            done = [t.result() for t in tasks
+                    if t.done() and not t.cancelled() and t.exception() is None]  # fmt: skip
             await asyncio.shield(self._record(broadcast_id, shop_id, post, done, release=claimed))
             raise
+
+    async def _stop_batch(self, tasks: list[asyncio.Task[Outcome]]) -> None:
+        """Sends still waiting for their slot are dropped; a request already on its way is
+        awaited (a while): Telegram may have delivered it, and only its answer says so — put
+        back unanswered, the next worker would send that message a second time."""
+        sending = [task for task in tasks if task in self._sending and not task.done()]
+        for task in tasks:
+            if task not in sending:
+                task.cancel()
+        if sending:
+            await asyncio.wait(sending, timeout=SEND_GRACE)
+        for task in sending:
+            task.cancel()  # no answer in time: its recipient is put back
 
     async def _send_one(self, post: Post, claimed: Claimed, at: float) -> Outcome:
         key = str(post.bot_id)
@@ -183,7 +199,13 @@ class BroadcastEngine:
             key = str(post.bot_id)
             if (wait := self._held.get(key, 0.0) - time.monotonic()) > 0:  # back, no attempt
                 return SendResult("retry", error="held by a 429", retry_after=wait)
-            return await self.channel.send(post, chat_id)
+            task = asyncio.current_task()
+            assert task is not None
+            self._sending.add(task)
+            try:
+                return await self.channel.send(post, chat_id)
+            finally:
+                self._sending.discard(task)
 
     async def _record(
         self, broadcast_id: uuid.UUID, shop_id: uuid.UUID, post: Post,
