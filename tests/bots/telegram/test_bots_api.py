@@ -239,3 +239,27 @@ async def test_another_shops_staff_cannot_see_or_remove_the_bot(
     assert (await client.get(f"{base}/{bot.id}", headers=stranger.headers)).status_code == 404
     assert (await client.delete(f"{base}/{bot.id}", headers=stranger.headers)).status_code == 404
     assert (await client.get(base, headers=stranger.headers)).json() == []
+
+
+async def test_resetting_the_webhook_sets_it_again_with_a_new_secret(
+    client: AsyncClient, container: Container, bot: Connected, shop_owner: ShopOwner,
+    telegram: FakeTelegram,
+) -> None:  # fmt: skip
+    old_secret = bot.fake.webhook_secret
+    bot.fake.webhook_url = "https://elsewhere.example/hook"  # someone pointed it away
+
+    response = await client.post(shop_owner.url(f"/{bot.id}/webhook"),
+                                 headers=shop_owner.owner.headers)  # fmt: skip
+
+    assert response.status_code == 200, response.text
+    assert response.json()["webhook"]["url"] == f"{PUBLIC_URL}/telegram/{bot.id}"
+    assert bot.fake.webhook_secret and bot.fake.webhook_secret != old_secret
+    update = command_update(tg_user(), "start")
+    stale = await client.post(f"/telegram/{bot.id}", json=update,
+                              headers={"X-Telegram-Bot-Api-Secret-Token": old_secret or ""})  # fmt: skip
+    fresh = await client.post(f"/telegram/{bot.id}", json=command_update(tg_user(), "start"),
+                              headers={"X-Telegram-Bot-Api-Secret-Token": bot.fake.webhook_secret})  # fmt: skip
+    assert stale.status_code == 401 and fresh.status_code == 200
+    viewer = await staff_member(container, client, shop=shop_owner.shop, role="viewer")
+    refused = await client.post(shop_owner.url(f"/{bot.id}/webhook"), headers=viewer.headers)
+    assert refused.status_code == 403

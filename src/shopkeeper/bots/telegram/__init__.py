@@ -2,7 +2,8 @@
 
 Public: `connect_bot(container, *, shop_id, token, actor, api_base=None)` (getMe, setWebhook
 or deleteWebhook, token stored encrypted; a shop with no telegram_stars gateway gets one with
-this token), `list_bots`, `get_bot`, `disconnect_bot`;
+this token), `list_bots`, `get_bot`, `reset_webhook` (setWebhook again, a new secret),
+`disconnect_bot`;
 `telegram_runtime(container)` (the Dispatcher, cached `Bot`s and records, `feed`,
 `handle_webhook`); `polling_loop(container)` (a worker loop); `TelegramSender` →
 `SendResult` (delivered / blocked / failed; limits, 429 retries, blocked users marked);
@@ -26,6 +27,7 @@ from shopkeeper.bots.telegram.errors import (
     TelegramUnavailable,
     TextTemplateInvalid,
     UnknownTextKey,
+    WebhookNotUsed,
 )
 from shopkeeper.bots.telegram.polling import polling_loop
 from shopkeeper.bots.telegram.runtime import (
@@ -51,6 +53,7 @@ from shopkeeper.bots.telegram.service.bots import (
     get_bot,
     list_bots,
     mask_token,
+    reset_webhook,
 )
 from shopkeeper.bots.telegram.service.texts import list_texts, put_text
 from shopkeeper.bots.telegram.service.users import get_telegram_user, recipient_for_customer
@@ -80,6 +83,7 @@ __all__ = [
     "TextTemplateInvalid",
     "Texts",
     "UnknownTextKey",
+    "WebhookNotUsed",
     "WebhookState",
     "connect_bot",
     "disconnect_bot",
@@ -92,6 +96,7 @@ __all__ = [
     "polling_loop",
     "put_text",
     "recipient_for_customer",
+    "reset_webhook",
     "start_link",
     "telegram_runtime",
 ]

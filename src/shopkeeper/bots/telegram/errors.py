@@ -20,6 +20,11 @@ class BotAlreadyConnected(Conflict):
         super().__init__(f"Bot @{username} is already connected")
 
 
+class WebhookNotUsed(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The bot uses long polling; it has no webhook to set")
+
+
 class TelegramUnavailable(AppError):
     """The Bot API could not be reached or failed: nothing was changed."""
 

@@ -72,6 +72,17 @@ async def get_bot(
     return await bots.get_bot(container, shop_id=access.shop.id, bot_id=bot_id)
 
 
+@router.post("/{bot_id}/webhook")
+async def reset_webhook(
+    bot_id: uuid.UUID, session: SessionDep, container: ContainerDep, access: WriteBots
+) -> BotDetail:
+    """Set the webhook again (a new secret); 409 for a bot on long polling."""
+    await session.commit()
+    return await bots.reset_webhook(
+        container, shop_id=access.shop.id, bot_id=bot_id, actor=access.actor
+    )
+
+
 @router.delete("/{bot_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def disconnect_bot(
     bot_id: uuid.UUID, session: SessionDep, container: ContainerDep, access: WriteBots

@@ -8,10 +8,12 @@ links and revokes with ban + unban; `membership` decides join requests and recor
 leaves; `reconcile` removes members without an active grant (task telegram.reconcile_chats);
 `overview` answers the bot's /channels; `linking` connects a web customer to Telegram.
 Public: `register_channel`, `list_channels`, `get_channel`, `check_channel`,
-`update_channel`, `deactivate_channel`, `reconcile_chats`.
+`update_channel`, `deactivate_channel`, `reconcile_chats`; `REQUIRED`: the rights a check
+names when missing (`MAKE_ADMIN`, `INVITE`, `BAN`).
 """
 
 from shopkeeper.bots.telegram.channels.reconcile import reconcile_chats
+from shopkeeper.bots.telegram.channels.rights import BAN, INVITE, MAKE_ADMIN, REQUIRED
 from shopkeeper.bots.telegram.channels.schemas import ChannelCreate, ChannelRead, ChannelUpdate
 from shopkeeper.bots.telegram.channels.service import (
     check_channel,
@@ -23,6 +25,10 @@ from shopkeeper.bots.telegram.channels.service import (
 )
 
 __all__ = [
+    "BAN",
+    "INVITE",
+    "MAKE_ADMIN",
+    "REQUIRED",
     "ChannelCreate",
     "ChannelRead",
     "ChannelUpdate",

@@ -8,6 +8,7 @@ from aiogram.types import ChatMemberAdministrator, ResultChatMemberUnion
 MAKE_ADMIN = "make the bot an admin of the chat"
 INVITE = "give it the right 'Invite users via link' ('Add subscribers' in a channel)"
 BAN = "give it the right 'Ban users' (to remove people whose access ended)"
+REQUIRED = (MAKE_ADMIN, INVITE, BAN)  # what `problems_of` can name, in the order to fix them
 MEMBER_STATUSES = frozenset({"member", "administrator", "creator", "restricted"})
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 

@@ -24,6 +24,7 @@ from shopkeeper.bots.telegram.errors import (
     BotNotFound,
     BotTokenInvalid,
     TelegramUnavailable,
+    WebhookNotUsed,
 )
 from shopkeeper.bots.telegram.models import TelegramBot
 from shopkeeper.bots.telegram.repository import BotRepository, TextRepository
@@ -213,6 +214,35 @@ async def get_bot(container: Container, *, shop_id: uuid.UUID, bot_id: uuid.UUID
         last_error_message=info.last_error_message,
     )  # fmt: skip
     return detail.model_copy(update={"webhook": state})
+
+
+async def reset_webhook(
+    container: Container, *, shop_id: uuid.UUID, bot_id: uuid.UUID, actor: Actor
+) -> BotDetail:
+    """Point the webhook here again with a new secret (after it was changed or lost)."""
+    async with container.readers() as session:
+        row = await BotRepository(session).get(shop_id, bot_id)
+    if row is None or not row.active:
+        raise BotNotFound()
+    if row.mode != "webhook":
+        raise WebhookNotUsed()
+    runtime = telegram_runtime(container)
+    secret = random_token(32)
+    bot = api.client(runtime, _token(container, row), row.api_base)
+    await api.set_webhook(bot, url=webhook_url(container, bot_id), secret=secret)
+    now = container.clock.now()
+    async with unit_of_work(container.sessions) as session:
+        locked = await BotRepository(session).get(shop_id, bot_id, lock=True)
+        if locked is None or not locked.active:
+            raise BotNotFound()
+        locked.webhook_secret_hash, locked.updated_at = sha256_hex(secret), now
+        await audit.record(
+            session, actor=actor, shop_id=shop_id, action="telegram_bot.webhook_reset",
+            target_type="telegram_bot", target_id=bot_id,
+            after={"url": webhook_url(container, bot_id)}, now=now,
+        )  # fmt: skip
+    runtime.forget(bot_id)
+    return await get_bot(container, shop_id=shop_id, bot_id=bot_id)
 
 
 async def disconnect_bot(
