@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from shopkeeper.catalog.models import CatalogSettings, Image, Price, Product, TaxClass, Variant
-from shopkeeper.catalog.schemas import ProductFilter
+from shopkeeper.catalog.schemas import ProductFilter, ProductSort
 
 SellableRow = tuple[Variant, Product, int | None, int | None, bool | None]
 
@@ -43,6 +43,31 @@ def _sellable_query(currency: str) -> Select[Variant, Product, int, int, bool]:
     )
 
 
+def _order(f: ProductFilter) -> list[ColumnElement[Any]]:
+    """The ORDER BY of a product list; ties broken by id so pages never overlap."""
+    if f.sort in (ProductSort.PRICE, ProductSort.PRICE_DESC) and f.price_currency:
+        lowest = (
+            select(func.min(Price.amount))
+            .join(Variant, Variant.id == Price.variant_id)
+            .where(
+                Variant.product_id == Product.id,
+                Variant.archived_at.is_(None),
+                Price.currency == f.price_currency,
+            )
+            .correlate(Product)
+            .scalar_subquery()
+        )
+        key = lowest.desc() if f.sort is ProductSort.PRICE_DESC else lowest.asc()
+        return [key.nulls_last(), Product.id]  # unpriced in that currency: last
+    if f.sort is ProductSort.NAME:
+        return [func.lower(Product.name), Product.id]
+    if f.sort is ProductSort.NAME_DESC:
+        return [func.lower(Product.name).desc(), Product.id.desc()]
+    if f.sort is ProductSort.OLDEST:
+        return [Product.created_at, Product.id]
+    return [Product.created_at.desc(), Product.id.desc()]
+
+
 class ProductRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -62,13 +87,13 @@ class ProductRepository:
     async def page(
         self, shop_id: uuid.UUID, filters: ProductFilter, *, limit: int, offset: int
     ) -> tuple[Sequence[Product], int]:
-        """One page of products (newest first) and the total matching."""
+        """One page of products (in `filters.sort` order) and the total matching."""
         conditions = self._conditions(shop_id, filters)
         total = await self.session.scalar(select(func.count(Product.id)).where(*conditions))
         stmt = (
             select(Product)
             .where(*conditions)
-            .order_by(Product.created_at.desc(), Product.id.desc())
+            .order_by(*_order(filters))
             .limit(limit)
             .offset(offset)
             .options(*_product_children())

@@ -256,12 +256,27 @@ class ProductRead(BaseModel):
     updated_at: datetime
 
 
+class ProductSort(StrEnum):
+    """A product list's order; the price sorts need `ProductFilter.price_currency`."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    NAME = "name"
+    NAME_DESC = "name_desc"
+    PRICE = "price"
+    PRICE_DESC = "price_desc"
+
+
 class ProductFilter(BaseModel):
     kind: ProductKind | None = None
     published: bool | None = None
     category_id: uuid.UUID | None = None
     search: str | None = Field(default=None, max_length=100)
     archived: bool = False
+    sort: ProductSort = ProductSort.NEWEST
+    price_currency: Currency | None = Field(
+        default=None, description="price sorts: a product's lowest live price in this currency"
+    )
 
 
 class StockAdjust(BaseModel):
