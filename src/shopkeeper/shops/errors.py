@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopkeeper.errors import Conflict, Forbidden, NotFound
+from shopkeeper.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class ShopNotFound(NotFound):
@@ -46,3 +46,9 @@ class LastOwner(Conflict):
 class OwnerRequired(Forbidden):
     def __init__(self) -> None:
         super().__init__("Only an owner may grant, change or remove the owner role")
+
+
+class DefaultLanguageNotOffered(Unprocessable):
+    def __init__(self, language: str) -> None:
+        super().__init__(f"The default language {language!r} must be one of the shop's languages")
+        self.language = language

@@ -18,8 +18,9 @@ from shopkeeper.shops.schemas import (
     ShopAccess,
     ShopCreate,
     ShopRead,
+    ShopUpdate,
 )
-from shopkeeper.shops.service import members, shops
+from shopkeeper.shops.service import members, profile, shops
 
 router = APIRouter(prefix="/api/v1/shops", tags=["shops"])
 
@@ -48,6 +49,17 @@ async def create_shop(
 @router.get("/{shop}")
 async def get_shop(access: Annotated[ShopAccess, require("shop.read")]) -> ShopRead:
     return access.shop
+
+
+@router.patch("/{shop}")
+async def update_shop(
+    data: ShopUpdate,
+    session: SessionDep,
+    clock: ClockDep,
+    access: Annotated[ShopAccess, require("shop.update")],
+) -> ShopRead:
+    """Change the profile (name, currency, time zone, languages); the slug stays."""
+    return await profile.update_shop(session, access=access, data=data, now=clock.now())
 
 
 @router.get("/{shop}/members")

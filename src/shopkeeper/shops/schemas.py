@@ -30,6 +30,25 @@ def _currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+def _check_currency(value: str) -> str:
+    if value.upper() not in _currencies():
+        raise ValueError("not an ISO 4217 currency code")
+    return value.upper()
+
+
+def _check_timezone(value: str) -> str:
+    if value not in _timezones():
+        raise ValueError("not an IANA time zone (e.g. Europe/Warsaw)")
+    return value
+
+
+def _check_languages(value: list[str]) -> list[str]:
+    unknown = [v for v in value if v not in SUPPORTED_LANGUAGES]
+    if unknown:
+        raise ValueError(f"unsupported: {', '.join(unknown)}; use {SUPPORTED_LANGUAGES}")
+    return list(dict.fromkeys(value))
+
+
 class ShopCreate(BaseModel):
     slug: str = Field(min_length=1, max_length=64, examples=["coffee-club"])
     name: str = Field(min_length=1, max_length=200)
@@ -49,24 +68,17 @@ class ShopCreate(BaseModel):
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
-        if value.upper() not in _currencies():
-            raise ValueError("not an ISO 4217 currency code")
-        return value.upper()
+        return _check_currency(value)
 
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        if value not in _timezones():
-            raise ValueError("not an IANA time zone (e.g. Europe/Warsaw)")
-        return value
+        return _check_timezone(value)
 
     @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in SUPPORTED_LANGUAGES]
-        if unknown:
-            raise ValueError(f"unsupported: {', '.join(unknown)}; use {SUPPORTED_LANGUAGES}")
-        return list(dict.fromkeys(value))
+        return _check_languages(value)
 
     @model_validator(mode="after")
     def _default_language(self) -> Self:
@@ -75,6 +87,40 @@ class ShopCreate(BaseModel):
         elif self.default_language not in self.languages:
             raise ValueError("default_language must be one of languages")
         return self
+
+
+class ShopUpdate(BaseModel):
+    """A change to a shop's profile; fields left out stay as they are. The slug never changes.
+
+    A default language must be one of the shop's languages (checked against the result)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    currency: str | None = Field(default=None, min_length=3, max_length=3, examples=["EUR"])
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)
+    languages: list[str] | None = Field(default=None, min_length=1, max_length=3)
+    default_language: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the name cannot be blank")
+        return value.strip() if value is not None else None
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        return None if value is None else _check_currency(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_languages(value)
 
 
 class ShopRead(BaseModel):
