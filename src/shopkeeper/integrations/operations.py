@@ -40,6 +40,14 @@ async def list_deliveries(
     return Page(items=await _reads(repo, rows), total=total, limit=limit, offset=offset)
 
 
+async def latest_deliveries(
+    session: AsyncSession, *, shop_id: uuid.UUID
+) -> dict[uuid.UUID, DeliveryRead]:
+    """Each endpoint's newest delivery (without its attempts), by endpoint id."""
+    rows = await DeliveryRepository(session).latest_per_endpoint(shop_id)
+    return {row.endpoint_id: DeliveryRead.model_validate(row) for row in rows}
+
+
 async def _reads(repo: DeliveryRepository, rows: Sequence[WebhookDelivery]) -> list[DeliveryRead]:
     attempts = await repo.attempts([row.id for row in rows])
     return [

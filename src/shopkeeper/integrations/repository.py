@@ -180,6 +180,23 @@ class DeliveryRepository:
         )
         return rows.all(), int(total or 0)
 
+    async def latest_per_endpoint(self, shop_id: uuid.UUID) -> Sequence[WebhookDelivery]:
+        """Each endpoint's newest delivery, in one query (each found through its index)."""
+        latest = (
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.endpoint_id == WebhookEndpoint.id)
+            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+            .limit(1)
+            .correlate(WebhookEndpoint)
+            .scalar_subquery()
+        )
+        rows = await self.session.scalars(
+            select(WebhookDelivery)
+            .join(WebhookEndpoint, WebhookDelivery.id == latest)
+            .where(WebhookEndpoint.shop_id == shop_id)
+        )
+        return rows.all()
+
     async def attempts(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[WebhookAttempt]]:
         """Each delivery's attempts, oldest first."""
         result: dict[uuid.UUID, list[WebhookAttempt]] = {i: [] for i in ids}

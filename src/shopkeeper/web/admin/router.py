@@ -22,6 +22,7 @@ from shopkeeper.web.admin import (
     playground,
     premium,
     promo_codes,
+    settings_webhooks,
     subscription_actions,
     subscriptions,
 )
@@ -46,3 +47,4 @@ router.include_router(checkout_consents.router)
 router.include_router(checkout_shipping.router)
 router.include_router(checkout_services.router)
 router.include_router(checkout_warranty.router)
+router.include_router(settings_webhooks.router)
