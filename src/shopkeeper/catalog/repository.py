@@ -58,13 +58,13 @@ def _order(f: ProductFilter) -> list[ColumnElement[Any]]:
             .scalar_subquery()
         )
         key = lowest.desc() if f.sort is ProductSort.PRICE_DESC else lowest.asc()
-        return [key.nulls_last(), Product.id]  # unpriced in that currency: last
+        return [key.nulls_last(), Product.id.asc()]  # unpriced in that currency: last
     if f.sort is ProductSort.NAME:
-        return [func.lower(Product.name), Product.id]
+        return [func.lower(Product.name).asc(), Product.id.asc()]
     if f.sort is ProductSort.NAME_DESC:
         return [func.lower(Product.name).desc(), Product.id.desc()]
     if f.sort is ProductSort.OLDEST:
-        return [Product.created_at, Product.id]
+        return [Product.created_at.asc(), Product.id.asc()]
     return [Product.created_at.desc(), Product.id.desc()]
 
 

@@ -8,6 +8,7 @@ from shopkeeper.web.admin import (
     auth,
     broadcast_actions,
     broadcasts,
+    catalog_pages,
     checkout_consents,
     checkout_services,
     checkout_shipping,
@@ -48,3 +49,4 @@ router.include_router(checkout_shipping.router)
 router.include_router(checkout_services.router)
 router.include_router(checkout_warranty.router)
 router.include_router(settings_webhooks.router)
+router.include_router(catalog_pages.router)
