@@ -11,7 +11,9 @@ actor, expected_remaining)`, `refundable_amount`; reads `get_payment`, `list_pay
 figures `payment_outcomes` (success rate in a window), `webhook_problems` (failed, rejected);
 staff's lists `browse_payments`, `browse_webhooks`, `get_webhook` (raw body, secrets masked);
 `press_sandbox(container, *, payment_id, outcome)`; `enabled_gateways`,
-`configure_gateway_if_absent` (audited); Telegram Stars facts from a bot:
+`configure_gateway_if_absent` (audited); staff's gateway settings `list_gateways`,
+`gateway_overview`, `gateway_fields`, `get_gateway`, `put_gateway` (audited, secrets
+masked); Telegram Stars facts from a bot:
 `stars_succeeded_event`, `charge_is_booked` / `record_charge` (renewals, repeat charges).
 Renewals (`service.renewals`): a one-plan order through YooKassa saves the payment method,
 through Stripe is a Stripe subscription; `renewal_reference(session, *, shop_id, order_id)`
@@ -63,6 +65,10 @@ from shopkeeper.payments.providers.base import EventKind, PaymentEvent, RenewalM
 from shopkeeper.payments.providers.telegram_stars import CURRENCY as STARS_CURRENCY
 from shopkeeper.payments.providers.telegram_stars import succeeded_event as stars_succeeded_event
 from shopkeeper.payments.schemas import (
+    GatewayField,
+    GatewayOverview,
+    GatewayRead,
+    GatewayUpdate,
     OrderLedger,
     PaymentCreate,
     PaymentOutcomes,
@@ -75,10 +81,20 @@ from shopkeeper.payments.schemas import (
     WebhookProblem,
     WebhookRead,
 )
-from shopkeeper.payments.service.accounts import configure_gateway_if_absent, enabled_gateways
+from shopkeeper.payments.service.accounts import (
+    configure_gateway_if_absent,
+    enabled_gateways,
+    get_gateway,
+    put_gateway,
+)
 from shopkeeper.payments.service.browse import browse_payments, browse_webhooks, get_webhook
 from shopkeeper.payments.service.charges import charge_is_booked, record_charge
 from shopkeeper.payments.service.figures import payment_outcomes, webhook_problems
+from shopkeeper.payments.service.gateway_settings import (
+    gateway_fields,
+    gateway_overview,
+    list_gateways,
+)
 from shopkeeper.payments.service.pay_page import PayPage, pay_page
 from shopkeeper.payments.service.reads import get_payment, list_payments, list_refunds, order_ledger
 from shopkeeper.payments.service.refunds import refundable_amount
@@ -95,7 +111,11 @@ __all__ = [
     "EventKind",
     "GatewayDisabled",
     "GatewayError",
+    "GatewayField",
     "GatewayNotConfigured",
+    "GatewayOverview",
+    "GatewayRead",
+    "GatewayUpdate",
     "InvalidGatewayConfig",
     "NothingToPay",
     "NothingToRefund",
@@ -133,14 +153,19 @@ __all__ = [
     "charge_saved_method",
     "configure_gateway_if_absent",
     "enabled_gateways",
+    "gateway_fields",
+    "gateway_overview",
+    "get_gateway",
     "get_payment",
     "get_webhook",
+    "list_gateways",
     "list_payments",
     "list_refunds",
     "order_ledger",
     "pay_page",
     "payment_outcomes",
     "press_sandbox",
+    "put_gateway",
     "receive_webhook",
     "record_charge",
     "record_events",

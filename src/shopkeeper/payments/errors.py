@@ -22,7 +22,12 @@ class GatewayDisabled(Conflict):
 
 
 class InvalidGatewayConfig(Unprocessable):
-    """The configuration does not fit the provider; the message names the fields."""
+    """The configuration does not fit the provider; the message names the fields, and
+    `fields` maps each wrong field to the kind of error (pydantic's type, e.g. "missing")."""
+
+    def __init__(self, detail: str = "", *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.fields = fields or {}
 
 
 class PaymentNotFound(NotFound):

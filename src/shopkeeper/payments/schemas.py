@@ -53,6 +53,28 @@ class GatewayRead(BaseModel):
     updated_at: datetime
 
 
+class GatewayField(BaseModel):
+    """One field of a provider's account as a form asks for it."""
+
+    name: str
+    kind: str  # text | number | secret | flag | lines (a list, one item a line)
+    required: bool
+
+
+class GatewayOverview(BaseModel):
+    """A provider as a shop's settings show it: its account if any (secrets masked), the
+    mode its keys tell (test / live, None when they do not say), its form's fields."""
+
+    provider: str
+    configured: bool
+    enabled: bool
+    mode: str | None
+    config: dict[str, Any]
+    webhook_url: str
+    updated_at: datetime | None
+    fields: list[GatewayField]
+
+
 class PaymentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

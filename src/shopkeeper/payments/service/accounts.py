@@ -83,7 +83,10 @@ def _validated(provider: str, merged: dict[str, Any]) -> dict[str, Any]:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
         )
-        raise InvalidGatewayConfig(f"Invalid {provider} configuration: {problems}") from None
+        fields = {str(e["loc"][0]): str(e["type"]) for e in reversed(exc.errors()) if e["loc"]}
+        raise InvalidGatewayConfig(
+            f"Invalid {provider} configuration: {problems}", fields=fields
+        ) from None
     return model.model_dump(mode="json")
 
 

@@ -23,6 +23,7 @@ from shopkeeper.web.admin import (
     playground,
     premium,
     promo_codes,
+    settings_gateways,
     settings_webhooks,
     subscription_actions,
     subscriptions,
@@ -50,3 +51,4 @@ router.include_router(checkout_services.router)
 router.include_router(checkout_warranty.router)
 router.include_router(settings_webhooks.router)
 router.include_router(catalog_pages.router)
+router.include_router(settings_gateways.router)
