@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from shopkeeper.web.admin import (
     auth,
+    bots,
     broadcast_actions,
     broadcasts,
     catalog_pages,
@@ -23,7 +24,10 @@ from shopkeeper.web.admin import (
     playground,
     premium,
     promo_codes,
+    settings_api_keys,
     settings_gateways,
+    settings_profile,
+    settings_staff,
     settings_webhooks,
     subscription_actions,
     subscriptions,
@@ -41,6 +45,11 @@ router.include_router(payments.router)
 router.include_router(subscriptions.router)
 router.include_router(subscription_actions.router)
 router.include_router(promo_codes.router)
+router.include_router(settings_profile.router)
+router.include_router(settings_staff.router)
+router.include_router(settings_api_keys.router)
+router.include_router(settings_webhooks.router)
+router.include_router(settings_gateways.router)
 router.include_router(playground.router)
 router.include_router(premium.router)
 router.include_router(broadcasts.router)
@@ -49,6 +58,5 @@ router.include_router(checkout_consents.router)
 router.include_router(checkout_shipping.router)
 router.include_router(checkout_services.router)
 router.include_router(checkout_warranty.router)
-router.include_router(settings_webhooks.router)
+router.include_router(bots.router)
 router.include_router(catalog_pages.router)
-router.include_router(settings_gateways.router)

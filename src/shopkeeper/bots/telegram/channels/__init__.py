@@ -12,6 +12,13 @@ Public: `register_channel`, `list_channels`, `get_channel`, `check_channel`,
 names when missing (`MAKE_ADMIN`, `INVITE`, `BAN`).
 """
 
+from shopkeeper.bots.telegram.channels.errors import (
+    BotRightsMissing,
+    ChannelAlreadyRegistered,
+    ChannelNotFound,
+    ChatNotAGroup,
+    ChatNotFound,
+)
 from shopkeeper.bots.telegram.channels.reconcile import reconcile_chats
 from shopkeeper.bots.telegram.channels.rights import BAN, INVITE, MAKE_ADMIN, REQUIRED
 from shopkeeper.bots.telegram.channels.schemas import ChannelCreate, ChannelRead, ChannelUpdate
@@ -29,9 +36,14 @@ __all__ = [
     "INVITE",
     "MAKE_ADMIN",
     "REQUIRED",
+    "BotRightsMissing",
+    "ChannelAlreadyRegistered",
     "ChannelCreate",
+    "ChannelNotFound",
     "ChannelRead",
     "ChannelUpdate",
+    "ChatNotAGroup",
+    "ChatNotFound",
     "check_channel",
     "deactivate_channel",
     "get_channel",
