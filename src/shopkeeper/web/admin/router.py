@@ -25,9 +25,6 @@ from shopkeeper.web.admin import (
     premium,
     promo_codes,
     settings_api_keys,
-    settings_profile,
-    settings_staff,
-    settings_api_keys,
     settings_gateways,
     settings_profile,
     settings_staff,
@@ -48,9 +45,6 @@ router.include_router(payments.router)
 router.include_router(subscriptions.router)
 router.include_router(subscription_actions.router)
 router.include_router(promo_codes.router)
-router.include_router(settings_profile.router)
-router.include_router(settings_staff.router)
-router.include_router(settings_api_keys.router)
 router.include_router(settings_profile.router)
 router.include_router(settings_staff.router)
 router.include_router(settings_api_keys.router)
