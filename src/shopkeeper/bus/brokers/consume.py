@@ -17,7 +17,8 @@ log = structlog.get_logger(__name__)
 NACK_DELAY_SECONDS = 1.0  # a broken database should not turn into a hot redelivery loop
 
 
-def _envelopes(bodies: list[Any], group: str) -> list[Envelope]:
+def envelopes_from(bodies: list[Any], group: str) -> list[Envelope]:
+    """The readable envelopes of a batch; a malformed body (not ours) is logged and skipped."""
     envelopes = []
     for body in bodies:
         try:
@@ -36,7 +37,7 @@ def subscriber_for(group: str, handle: Handle) -> Callable[..., Awaitable[None]]
     """
 
     async def on_message(body: Any, message: Any = Context("message")) -> None:
-        envelopes = _envelopes(body if isinstance(body, list) else [body], group)
+        envelopes = envelopes_from(body if isinstance(body, list) else [body], group)
         try:
             if envelopes:
                 await handle(group, envelopes)
