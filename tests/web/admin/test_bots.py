@@ -99,7 +99,7 @@ async def test_an_owner_connects_a_bot_sees_its_webhook_sets_it_again_and_discon
     empty = await client.get(lumen.url())
     assert empty.status_code == 200 and "No bot connected yet" in empty.text
     assert f'href="/admin/s/{lumen.shop.slug}/playground"' in empty.text
-    fake = telegram.add_bot("lumen_bot", "Lumen")
+    fake = telegram.add_bot("lumen_bot", HOSTILE)  # a bot's name is free text
     secret = fake.token.split(":")[1]
 
     refused = await _post(client, lumen.url(), lumen.url(),
@@ -117,6 +117,7 @@ async def test_an_owner_connects_a_bot_sees_its_webhook_sets_it_again_and_discon
     assert "@lumen_bot" in page.text and "The bot is connected." not in page.text  # said once
     assert f"{PUBLIC_URL}/telegram/{bot_id}" in page.text and "Points here" in page.text
     assert secret not in page.text and fake.token not in page.text
+    assert HOSTILE not in page.text and "&lt;script&gt;alert(1)" in page.text
     assert telegram.calls_to("getWebhookInfo")
 
     fake.webhook_error = (1_767_225_600, "Connection <b>refused</b>")
@@ -325,12 +326,15 @@ async def test_a_channel_is_registered_after_its_rights_check_and_sold_with_plan
     linked = await _post(client, lumen.url(f"/channels/{channel_id}/products"),
                          lumen.url("/channels"), product_id=str(year.id))  # fmt: skip
     assert linked.status_code == 303
-    assert "VIP year" in (await client.get(lumen.url("/channels"))).text.split("<tbody>")[1]
+    both = await client.get(lumen.url("/channels"))
+    assert "VIP year" in both.text.split("<tbody>")[1]
+    assert f'id="link-{channel_id}"' not in both.text  # nothing left to link
     unlinked = await _post(client, lumen.url(f"/channels/{channel_id}/products/{plan.id}/unlink"),
                            lumen.url("/channels"))  # fmt: skip
     assert unlinked.status_code == 303
     rows = (await client.get(lumen.url("/channels"))).text.split("<tbody>")[1]
     assert "VIP &lt;b&gt;month" not in rows.split("<select")[0] and "VIP year" in rows
+    assert f'id="link-{channel_id}"' in rows
 
     asked = await _post(
         client, lumen.url(f"/channels/{channel_id}/deactivate"), lumen.url("/channels")

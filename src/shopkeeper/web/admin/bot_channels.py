@@ -185,6 +185,7 @@ async def _context(
         bots={b.id: b for b in bots}, live_bots=[b for b in bots if b.active],
         rights=lambda problems: rights(problems, _),
         ticked=set(entry.values.get("products", "").split(",")),
+        unlinked=lambda chat: [p for p in offered.items if p.id not in chat.product_ids],
     )  # fmt: skip
 
 
