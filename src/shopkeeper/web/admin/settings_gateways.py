@@ -114,6 +114,15 @@ async def save_gateway(request: Request, shell: ShopShellDep, session: SessionDe
     return redirect_with_flash(base_url(shell), "gateway_saved", container.settings)
 
 
+def _absolute(request: Request, gateway: payments.GatewayOverview) -> payments.GatewayOverview:
+    """The webhook address as the provider must be given it: whole, even when the server has
+    no public URL set (then the address this page was reached at)."""
+    if gateway.webhook_url.startswith("/"):
+        root = str(request.base_url).rstrip("/")
+        return gateway.model_copy(update={"webhook_url": root + gateway.webhook_url})
+    return gateway
+
+
 async def _overview(
     shell: Shell, session: Any, container: Any, provider: str
 ) -> payments.GatewayOverview:
@@ -199,8 +208,9 @@ def _form_page(
     status_code: int = 200,
 ) -> Response:  # fmt: skip
     _ = gettext_for(request)
-    context = shell.context(gateway=gateway, form=form, name=NAMES.get(gateway.provider),
-                            labels=labels(_), description=descriptions(_).get(gateway.provider),
-                            base=base_url(shell),
-                            action=f"{base_url(shell)}/{gateway.provider}")  # fmt: skip
+    context = shell.context(
+        gateway=_absolute(request, gateway), form=form, name=NAMES.get(gateway.provider),
+        labels=labels(_), description=descriptions(_).get(gateway.provider), base=base_url(shell),
+        action=f"{base_url(shell)}/{gateway.provider}",
+    )  # fmt: skip
     return render(request, "admin/settings/gateway_form.html", context, status_code=status_code)
