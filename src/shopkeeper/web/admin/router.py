@@ -10,6 +10,7 @@ from shopkeeper.web.admin import (
     broadcast_actions,
     broadcasts,
     catalog_pages,
+    checkout_calendar,
     checkout_consents,
     checkout_services,
     checkout_shipping,
@@ -60,3 +61,4 @@ router.include_router(checkout_services.router)
 router.include_router(checkout_warranty.router)
 router.include_router(bots.router)
 router.include_router(catalog_pages.router)
+router.include_router(checkout_calendar.router)
