@@ -279,6 +279,13 @@ async def test_who_may_see_and_change_products(container: Container, client: Asy
     assert after.name == "Lamp" and after.published and after.archived_at is None
     assert after.variants[0].stock == 3 and len(after.variants[0].prices) == 1
 
+    admin = await staff_member(container, client, shop=shop, role="admin")
+    client.cookies.clear()
+    await sign_in(client, admin.user.email)
+    assert "Save details" in (await client.get(url)).text
+    assert (await _post(client, f"{url}/unpublish")).status_code == 303
+    assert not (await _read(container, shop, lamp.id)).published
+
 
 async def test_forms_without_the_csrf_token_change_nothing(
     container: Container, client: AsyncClient
