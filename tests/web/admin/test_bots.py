@@ -190,7 +190,8 @@ async def test_viewers_look_cashiers_cannot_and_only_admins_change(
         lumen.url("/channels"), lumen.url(f"/channels/{channel_id}/check"),
         lumen.url(f"/channels/{channel_id}/deactivate"),
         lumen.url(f"/channels/{channel_id}/products"),
-        lumen.url("/discord/roles"), lumen.url("/discord/check"),
+        lumen.url("/discord/roles"), lumen.url("/discord/check"), lumen.url("/discord"),
+        lumen.url("/discord/disconnect"),
     ]  # fmt: skip
     calls = len(telegram.calls)
 
@@ -414,3 +415,45 @@ async def test_discord_roles_are_mapped_changed_and_stopped_with_the_hierarchy_c
                        lumen.url("/discord"), confirmed="yes")  # fmt: skip
     assert done.status_code == 303
     assert "No role is sold yet" in (await client.get(lumen.url("/discord"))).text
+
+
+async def test_discord_is_connected_from_its_form_and_disconnected_after_a_confirmation(
+    client: AsyncClient, lumen: Shop, discord: FakeDiscord
+) -> None:
+    world = _world(discord)
+    elsewhere = discord.add_guild("Other", world.owner)  # the bot was never invited there
+    body = {k: v or "" for k, v in connect_body(world).items()}
+    page = await client.get(lumen.url("/discord"))
+    assert "No Discord server connected" in page.text and "Connect Discord" in page.text
+
+    wrong = await _post(client, lumen.url("/discord"), lumen.url("/discord"),
+                        **{**body, "bot_token": "MTE.wrong-token-abcdefghijklmnop"})  # fmt: skip
+    assert wrong.status_code == 422
+    assert "Discord does not accept this bot token" in _field_error(wrong, "bot_token")
+    assert "wrong-token" not in wrong.text and world.app.client_secret not in wrong.text
+    assert f'value="{world.app.id}"' in wrong.text  # what is not secret stays typed
+    typo = await _post(client, lumen.url("/discord"), lumen.url("/discord"),
+                       **{**body, "application_id": "12ab", "public_key": "xyz"})  # fmt: skip
+    assert typo.status_code == 422 and "15 to 21 digits" in _field_error(typo, "application_id")
+    assert "64 hexadecimal" in _field_error(typo, "public_key")
+    absent = await _post(client, lumen.url("/discord"), lumen.url("/discord"),
+                         **{**body, "guild_id": elsewhere.id})  # fmt: skip
+    assert absent.status_code == 422
+    assert "The bot is not in this server" in _field_error(absent, "guild_id")
+    assert "discord.com/oauth2/authorize" in absent.text
+
+    made = await _post(client, lumen.url("/discord"), lumen.url("/discord"), **body)
+    assert made.status_code == 303, made.text
+    shown = await client.get(made.headers["location"])
+    assert "Discord is connected." in shown.text and "Lumen &lt;Club&gt;" in shown.text
+    assert world.app.token not in shown.text and world.app.client_secret not in shown.text
+
+    asked = await _post(client, lumen.url("/discord/disconnect"), lumen.url("/discord"))
+    assert asked.status_code == 200 and "Disconnect Discord?" in asked.text
+    gone = await _post(client, lumen.url("/discord/disconnect"), lumen.url("/discord"),
+                       confirmed="yes")  # fmt: skip
+    assert gone.status_code == 303
+    after = await client.get(lumen.url("/discord"))
+    assert "Discord is disconnected" in after.text and "No Discord server connected" in after.text
+    again = await _post(client, lumen.url("/discord/disconnect"), lumen.url("/discord"))
+    assert again.status_code == 404

@@ -15,7 +15,7 @@ from shopkeeper.bots import telegram
 from shopkeeper.container import Container
 from shopkeeper.deps import ContainerDep, SessionDep
 from shopkeeper.errors import AppError, NotFound
-from shopkeeper.web.admin import bot_channels, discord_roles
+from shopkeeper.web.admin import bot_channels, discord_connection, discord_roles
 from shopkeeper.web.admin.bot_texts import telegram_error
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
@@ -130,7 +130,9 @@ async def _page(
 
 
 # the whole area in one router (one line in the admin's): these bots pages, channels, Discord
+# (the fixed paths first: /bots/discord/disconnect is not /bots/{bot_id}/disconnect)
 router = APIRouter()
-router.include_router(pages)
 router.include_router(bot_channels.router)
 router.include_router(discord_roles.router)
+router.include_router(discord_connection.router)
+router.include_router(pages)

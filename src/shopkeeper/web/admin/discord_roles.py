@@ -40,7 +40,7 @@ async def roles_page(
 ) -> Response:
     shell.require(READ)
     await session.commit()  # Discord is asked below, outside any transaction
-    return await _page(request, shell, container, Form())
+    return await discord_page(request, shell, container, Form())
 
 
 @router.post(BASE + "/roles", dependencies=[CsrfDep])
@@ -54,7 +54,7 @@ async def map_role(
     form = Form(values={"role_id": one(data, "role_id"), "product_id": one(data, "product_id")})
     failure = await _map(request, shell, container, form)
     if failure is not None:
-        return await _page(request, shell, container, form, status_code=failure)
+        return await discord_page(request, shell, container, form, status_code=failure)
     return redirect_with_flash(discord_url(shell), "role_mapped", container.settings)
 
 
@@ -73,7 +73,7 @@ async def change(
     if form.values["role_id"] != role_id:
         failure = await _map(request, shell, container, form, key="change_role_id")
         if failure is not None:
-            return await _page(request, shell, container, form, status_code=failure,
+            return await discord_page(request, shell, container, form, status_code=failure,
                                changing=(role_id, product_id))  # fmt: skip
         await discord.unmap_role(container, shop_id=shell.shop_access.shop.id, role_id=role_id,
                                  product_id=product_id, actor=shell.shop_access.actor)  # fmt: skip
@@ -111,7 +111,7 @@ async def check(
         checks = await discord.check_roles(container, shop_id=shell.shop_access.shop.id)
     except AppError as exc:
         error = discord_error(exc, gettext_for(request))
-        return await _page(request, shell, container, Form(), error=error,
+        return await discord_page(request, shell, container, Form(), error=error,
                            status_code=exc.status_code)  # fmt: skip
     key = "roles_ok" if all(c.ok for c in checks) else "roles_problem"
     return redirect_with_flash(discord_url(shell), key, container.settings)
@@ -161,11 +161,12 @@ async def _mapping(
     raise NotFound("No role mapping for this product")
 
 
-async def _page(
+async def discord_page(
     request: Request, shell: Shell, container: Container, form: Form, *,
     error: str | None = None, status_code: int = 200,
     changing: tuple[str, uuid.UUID] | None = None,
 ) -> Response:  # fmt: skip
+    """The page: the connection (or the form to make one), the mappings, the choices."""
     shop_id = shell.shop_access.shop.id
     _ = gettext_for(request)
     context: dict[str, Any] = {"form": form, "error": error, "base": discord_url(shell),
