@@ -60,6 +60,7 @@ from shopkeeper.orders.service.placement import DEFAULT_TTL, place_order
 from shopkeeper.orders.service.reads import (
     get_order,
     list_orders,
+    rebuild_sales_rollup,
     revenue_by_kind,
     sales_by_currency,
     sales_version,
@@ -100,6 +101,7 @@ __all__ = [
     "paying_customer_ids",
     "place_order",
     "place_order_once",
+    "rebuild_sales_rollup",
     "record_refund",
     "revenue_by_kind",
     "sales_by_currency",

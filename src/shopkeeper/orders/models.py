@@ -142,3 +142,29 @@ class OrderRefund(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SalesBucket(Base):
+    """What orders paid in one 15-minute UTC bucket brought, kept as they are paid and refunded.
+
+    One row per (bucket, currency) for the orders (`product_id` = ORDER_TOTALS: count, paid,
+    refunded) and one per product (its lines' units and totals, while the order is not
+    wholly refunded). Every zone's midnight falls on a 15-minute mark, so a window of the
+    shop's calendar days is a range of buckets; `slot` spreads one bucket's writes over a
+    few rows so concurrent payments do not queue on one row lock.
+    """
+
+    __tablename__ = "orders_sales_bucket"
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shop.id", ondelete="CASCADE"), primary_key=True
+    )
+    bucket_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(300), default="")

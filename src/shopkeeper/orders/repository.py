@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     Table,
     Uuid,
+    and_,
     bindparam,
     exists,
     func,
@@ -26,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shopkeeper.orders.models import IdempotencyKey, Order, OrderLine, OrderRefund, OrderSequence
+from shopkeeper.orders.sales_rollup import SalesRollup, whole_buckets
 from shopkeeper.orders.schemas import OrderSort, OrderState
 
 # Built once (each paid order runs them): pending → paid in one statement that also takes
@@ -74,6 +76,17 @@ REVENUE_STATES = (
 )
 
 
+def _edges(since: datetime, until: datetime, first: datetime, end: datetime) -> list[Any]:
+    """Conditions on paid_at for the parts of [since, until] outside the whole buckets
+    [first, end) — two ranges an index reads directly (an OR would scan the whole window)."""
+    if first >= end:
+        return [and_(Order.paid_at >= since, Order.paid_at <= until)]
+    return [
+        and_(Order.paid_at >= since, Order.paid_at < first),
+        and_(Order.paid_at >= end, Order.paid_at <= until),
+    ]
+
+
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -107,6 +120,9 @@ class OrderRepository:
             lines = await self.session.scalars(_LINES, {"order_id": order.id})
             set_committed_value(order, "lines", list(lines))
         return order
+
+    async def lines_of(self, order_id: uuid.UUID) -> Sequence[OrderLine]:
+        return list(await self.session.scalars(_LINES, {"order_id": order_id}))
 
     async def page(
         self,
@@ -168,13 +184,33 @@ class OrderRepository:
     async def sales_between(
         self, shop_id: uuid.UUID, since: datetime, until: datetime
     ) -> list[tuple[str, int, int, int]]:
-        """Per currency, the orders paid in [since, until]: (currency, count, paid, refunded)."""
+        """Per currency, the orders paid in [since, until]: (currency, count, paid, refunded).
+
+        Whole 15-minute buckets come from the sales rollup, the ends from the orders."""
+        totals: dict[str, list[int]] = {}
+        first, end = whole_buckets(since, until)
+        parts = [
+            await self._sales_of_orders(shop_id, edge) for edge in _edges(since, until, first, end)
+        ]
+        if first < end:
+            parts.append(await SalesRollup(self.session).totals(shop_id, first, end))
+        for rows in parts:
+            for currency, *figures in rows:
+                sums = totals.setdefault(currency, [0, 0, 0])
+                for index, figure in enumerate(figures):
+                    sums[index] += figure
+        return [(currency, *sums) for currency, sums in totals.items()]  # type: ignore[misc]
+
+    async def _sales_of_orders(
+        self, shop_id: uuid.UUID, edge: Any
+    ) -> list[tuple[str, int, int, int]]:
+        """Per currency, the orders whose payment time meets `edge`."""
         query = (
             select(
                 Order.currency, func.count(Order.id), func.sum(Order.paid_amount),
                 func.sum(Order.refunded_amount),
             )
-            .where(Order.shop_id == shop_id, Order.paid_at >= since, Order.paid_at <= until)
+            .where(Order.shop_id == shop_id, edge)
             .group_by(Order.currency)
         )  # fmt: skip
         rows = await self.session.execute(query)
@@ -184,21 +220,35 @@ class OrderRepository:
         self, shop_id: uuid.UUID, since: datetime, until: datetime, limit: int
     ) -> list[tuple[uuid.UUID, str, str, int, int]]:
         """The products whose lines brought in most in orders paid in [since, until] and not
-        fully refunded: (product_id, latest name, currency, units, line totals)."""
-        amount = func.sum(OrderLine.total_amount)
+        fully refunded: (product_id, name, currency, units, line totals)."""
+        first, end = whole_buckets(since, until)
+        merged: dict[tuple[uuid.UUID, str], tuple[str, int, int]] = {}
+        parts = [
+            await self._products_of_orders(shop_id, edge)
+            for edge in _edges(since, until, first, end)
+        ]
+        if first < end:
+            parts.append(await SalesRollup(self.session).products(shop_id, first, end))
+        for product_id, name, currency, units, amount in (row for rows in parts for row in rows):
+            known = merged.get((product_id, currency), ("", 0, 0))
+            merged[(product_id, currency)] = (max(known[0], name), known[1] + units,
+                                              known[2] + amount)  # fmt: skip
+        best = sorted(merged.items(), key=lambda item: (-item[1][2], item[0][0]))[:limit]
+        return [(p, name, c, units, amount) for (p, c), (name, units, amount) in best]
+
+    async def _products_of_orders(
+        self, shop_id: uuid.UUID, edge: Any
+    ) -> list[tuple[uuid.UUID, str, str, int, int]]:
         query = (
             select(
                 OrderLine.product_id, func.max(OrderLine.name), Order.currency,
-                func.sum(OrderLine.quantity), amount,
+                func.sum(OrderLine.quantity), func.sum(OrderLine.total_amount),
             )
             .join(Order, Order.id == OrderLine.order_id)
             .where(
-                Order.shop_id == shop_id, Order.paid_at >= since, Order.paid_at <= until,
-                Order.state.in_(REVENUE_STATES),
+                Order.shop_id == shop_id, edge, Order.state.in_(REVENUE_STATES),
             )
             .group_by(OrderLine.product_id, Order.currency)
-            .order_by(amount.desc(), OrderLine.product_id)
-            .limit(limit)
         )  # fmt: skip
         rows = await self.session.execute(query)
         return [(p, name, c, int(units), int(total)) for p, name, c, units, total in rows]

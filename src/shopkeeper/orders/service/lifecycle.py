@@ -26,6 +26,7 @@ from shopkeeper.orders.errors import (
 from shopkeeper.orders.events import OrderCancelled, OrderFulfilled, OrderPaid, OrderRefunded
 from shopkeeper.orders.models import Order, OrderRefund
 from shopkeeper.orders.repository import OrderRepository, RefundRepository
+from shopkeeper.orders.sales_rollup import SalesRollup, paid_deltas, refund_deltas
 from shopkeeper.orders.schemas import OrderRead, OrderState
 from shopkeeper.orders.service.reads import event_lines, to_read
 
@@ -60,6 +61,7 @@ async def mark_paid(
     repo = OrderRepository(session)
     paid = await repo.pay_pending(shop_id, order_id, payment_id=payment_id, amount=amount, now=now)
     if paid is not None:
+        await SalesRollup(session).add(paid, paid_deltas(paid, paid.lines))
         bus.publish(session, _paid(paid, payment_id), now=now)
         return to_read(paid)
     order = await _locked(session, shop_id, order_id)  # not paid now: why, under the row lock
@@ -101,6 +103,9 @@ async def record_refund(
     order.state = states.after_refund(paid=order.paid_amount, refunded=order.refunded_amount)
     order.updated_at = now
     await session.flush()
+    wholly = order.state == OrderState.REFUNDED
+    lines = await OrderRepository(session).lines_of(order.id) if wholly else None
+    await SalesRollup(session).add(order, refund_deltas(amount, lines))
     bus.publish(session, _refunded(order, refund_id, amount), now=now)
     return to_read(order)
 

@@ -13,6 +13,7 @@ from shopkeeper.orders.errors import OrderNotFound
 from shopkeeper.orders.events import OrderEventLine
 from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.repository import OrderRepository, SequenceRepository
+from shopkeeper.orders.sales_rollup import SalesRollup
 from shopkeeper.orders.schemas import (
     OrderLineRead,
     OrderRead,
@@ -143,3 +144,8 @@ async def sales_version(session: AsyncSession, *, shop_id: uuid.UUID) -> str:
     """Changes whenever an order of the shop is paid (for live dashboards to poll)."""
     last = await OrderRepository(session).last_paid_at(shop_id)
     return last.isoformat() if last else "-"
+
+
+async def rebuild_sales_rollup(session: AsyncSession, *, shop_id: uuid.UUID | None = None) -> None:
+    """Recompute the sales rollup from the orders (after orders were written in bulk)."""
+    await SalesRollup(session).rebuild(shop_id)
