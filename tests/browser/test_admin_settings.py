@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from tests.web.seed import PASSWORD, World
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 async def _signed_in(
@@ -20,7 +20,7 @@ async def _signed_in(
     live_server: str,
     email: str,
     path: str,
-    viewport: dict[str, int] | None = None,
+    viewport: ViewportSize | None = None,
 ) -> Page:
     page = await browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
     await page.goto(f"{live_server}/admin/login?next={path}")
