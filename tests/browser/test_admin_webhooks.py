@@ -68,6 +68,7 @@ async def test_an_endpoint_is_created_tested_and_a_failed_delivery_sent_again(
     await page.get_by_role("button", name="Create the endpoint").click()
     await expect(page.locator("#f-events-error")).to_have_text("Choose at least one event.")
     await expect(page.get_by_label("Address (URL)")).to_have_value(receiver.url)
+    await page.screenshot(path=str(screenshots / "admin-webhook-form.png"), full_page=True)
     await page.get_by_label("A product is published").check()
     await page.get_by_label("An order is paid").check()
     await page.get_by_role("button", name="Create the endpoint").click()
