@@ -99,3 +99,21 @@ def test_access_events_are_offered_to_outbound_webhooks() -> None:
         "access.action_required.v1",
         "access.access_revoked.v1",
     } <= set(PUBLIC_EVENTS)
+
+
+async def test_several_targets_are_read_at_once_with_their_products(container: Container) -> None:
+    shop, other = await create_shop(container), await create_shop(container)
+    plan = await create_sellable(container, shop=shop, kind="plan")
+    chat = await create_target(container, shop=shop, platform="telegram_chat", title="Alpha",
+                               products=[plan])  # fmt: skip
+    role = await create_target(container, shop=shop, platform="discord_role", title="Beta")
+    foreign = await create_target(container, shop=other, platform="discord_role", title="Gamma")
+
+    async with unit_of_work(container.sessions) as session:
+        found = await access.get_targets(
+            session, shop_id=shop.id, target_ids=[chat.id, role.id, foreign.id, uuid.uuid4()]
+        )
+        none = await access.get_targets(session, shop_id=shop.id, target_ids=[])
+
+    assert set(found) == {chat.id, role.id} and none == {}  # another shop's and unknown left out
+    assert found[chat.id].product_ids == [plan.id] and found[role.id].product_ids == []

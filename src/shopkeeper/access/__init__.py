@@ -5,7 +5,7 @@ A grant (one per customer and target) holds while any source does: a paid one-ti
 through an `AccessStrategy` (`access.ports`) given to `register_strategy(container, s)`;
 "webhook" and "course" are built in; without one a grant waits as pending until
 `resume_for_customer` (alias `retry_pending`) or `resume_for_platform` retries it.
-Public: `create_target`, `list_targets`, `get_target`, `update_target`, `deactivate_target`,
+Public: `create_target`, `list_targets`, `get_target(s)`, `update_target`, `deactivate_target`,
 `link_product`, `unlink_product`, `targets_for_product`; `list_grants`, `get_grant`,
 `customer_grants`, `has_active_grant`, `customers_with_grant`, `grant_manually`,
 `revoke_manually`; `log_membership`, `list_access_log`. Publishes (on state changes only)
@@ -60,6 +60,7 @@ from shopkeeper.access.service.targets import (
     create_target,
     deactivate_target,
     get_target,
+    get_targets,
     link_product,
     list_targets,
     targets_for_product,
@@ -103,6 +104,7 @@ __all__ = [
     "deactivate_target",
     "get_grant",
     "get_target",
+    "get_targets",
     "grant_manually",
     "has_active_grant",
     "link_product",

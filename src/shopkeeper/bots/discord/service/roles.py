@@ -193,7 +193,10 @@ async def list_mappings(container: Container, *, shop_id: uuid.UUID) -> list[Rol
     live = await _live(container, shop_id)
     async with container.readers() as session:
         rows = await RoleRepository(session).of_guild(shop_id, live.guild_id)
-        return [await _read(session, row) for row in rows]
+        targets = await access.get_targets(
+            session, shop_id=shop_id, target_ids=[row.target_id for row in rows]
+        )  # one query for them all, not one per role
+        return [_read_of(row, targets[row.target_id]) for row in rows]
 
 
 async def check_roles(container: Container, *, shop_id: uuid.UUID) -> list[RoleCheck]:
@@ -237,6 +240,10 @@ async def guild_roles(container: Container, *, shop_id: uuid.UUID) -> list[Guild
 
 async def _read(session: AsyncSession, row: DiscordRole) -> RoleMappingRead:
     target = await access.get_target(session, shop_id=row.shop_id, target_id=row.target_id)
+    return _read_of(row, target)
+
+
+def _read_of(row: DiscordRole, target: access.TargetRead) -> RoleMappingRead:
     return RoleMappingRead(
         role_id=row.role_id,
         name=row.name,

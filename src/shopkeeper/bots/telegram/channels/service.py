@@ -96,7 +96,15 @@ async def list_channels(
     rows, total = await ChatRepository(session).page(
         shop_id, active=active, limit=limit, offset=offset
     )
-    items = [await _read(session, row) for row in rows]
+    targets = await access.get_targets(
+        session, shop_id=shop_id, target_ids=[row.target_id for row in rows]
+    )  # one query for the page, not one per chat
+    items = [
+        ChannelRead.model_validate(row).model_copy(
+            update={"product_ids": targets[row.target_id].product_ids}
+        )
+        for row in rows
+    ]
     return Page[ChannelRead](items=items, total=total, limit=limit, offset=offset)
 
 
