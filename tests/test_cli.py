@@ -109,3 +109,28 @@ def test_keygen_prints_usable_keys(env: dict[str, str], tmp_path: Path) -> None:
         encryption_keys=values["SHOPKEEPER_ENCRYPTION_KEYS"],
     )
     assert len(settings.encryption_keys) == 1
+
+
+def test_demo_large_fills_the_sales_rollup_from_its_orders(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The bulk-written history is in the dashboard's rollup too (and the planner has stats)."""
+    demo_env = {
+        "SHOPKEEPER_DATABASE_URL": env["SHOPKEEPER_DATABASE_URL"],
+        "SHOPKEEPER_DEMO": "1",
+        "SHOPKEEPER_ADMIN_PASSWORD": "first-password",
+    }
+    args = ("demo", "--large", "--large-orders", "400", "--large-customers", "40")
+    result = run_cli(*args, env=demo_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    outlet = "(select id from shop where slug = 'outlet')"
+    from_orders = scalar(
+        env, f"select sum(paid_amount) - sum(refunded_amount) from orders_order "
+        f"where paid_at is not null and shop_id = {outlet}",
+    )  # fmt: skip
+    from_rollup = scalar(
+        env, f"select sum(amount) - sum(refunded) from orders_sales_bucket "
+        f"where product_id = '{'0' * 32}' and shop_id = {outlet}",
+    )  # fmt: skip
+    assert from_orders == from_rollup and isinstance(from_orders, int) and from_orders > 0
+    assert scalar(env, "select count(*) from sqlite_stat1") > 0  # ANALYZE ran

@@ -164,7 +164,8 @@ def rebuild_statements(dialect: str, scope: str = "") -> list[str]:
         zero = "'00000000-0000-0000-0000-000000000000'::uuid"
     else:  # SQLite keeps naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff'
         minute = "(CAST(strftime('%M', o.paid_at) AS INTEGER) / 15) * 15"
-        bucket = f"strftime('%Y-%m-%d %H:', o.paid_at) || printf('%02d', {minute}) || ':' || '00.000000'"
+        hour = "strftime('%Y-%m-%d %H:', o.paid_at)"
+        bucket = f"{hour} || printf('%02d', {minute}) || ':' || '00.000000'"
         zero = "'00000000000000000000000000000000'"
     columns = (
         "shop_id, bucket_start, currency, product_id, slot, orders, units, amount, refunded, name"
