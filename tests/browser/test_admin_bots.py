@@ -9,12 +9,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from httpx import AsyncClient
 from playwright.async_api import Browser, Page, expect
 
 from shopkeeper.bootstrap import Container
 from shopkeeper.settings import Settings
-from tests.bots.discord.conftest import connect_body
 from tests.builders.subscriptions import create_plan
 from tests.conftest import make_settings
 from tests.fakes.discord import FakeDiscord
@@ -108,14 +106,19 @@ async def test_a_bot_a_channel_and_a_discord_role_are_set_up_from_the_pages(
     await page.screenshot(path=str(screenshots / "admin-bots-channels.png"), full_page=True)
 
     world_ = _world(discord)
-    async with AsyncClient(base_url=live_server) as api:
-        login = await api.post("/api/v1/auth/login",
-                               json={"email": owner.email, "password": PASSWORD})  # fmt: skip
-        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        made = await api.post("/api/v1/shops/lumen/discord", json=connect_body(world_),
-                              headers=auth)  # fmt: skip
-        assert made.status_code == 201, made.text
     await page.get_by_role("link", name="Discord roles").click()
+    await expect(page.get_by_role("heading", name="No Discord server connected")).to_be_visible()
+    await page.get_by_label("Application id").fill(world_.app.id)
+    await page.get_by_label("Public key").fill(world_.app.public_key)
+    await page.get_by_label("Bot token").fill("MTE.not-the-token-of-this-app-at-all")
+    await page.get_by_label("Server id").fill(world_.guild.id)
+    await page.get_by_role("button", name="Check and connect").click()
+    await expect(page.locator("#f-bot_token-error")).to_contain_text("does not accept")
+    await expect(page.get_by_label("Application id")).to_have_value(world_.app.id)
+    await page.screenshot(path=str(screenshots / "admin-bots-discord-connect.png"), full_page=True)
+    await page.get_by_label("Bot token").fill(world_.app.token)
+    await page.get_by_role("button", name="Check and connect").click()
+    await expect(page.locator("#action-done")).to_contain_text("Discord is connected.")
     await page.get_by_label("Plan or product").select_option(label="VIP month")
     await page.get_by_label("Role", exact=True).select_option(world_.guild.role_named("Admins").id)
     await page.get_by_role("button", name="Map the role").click()
