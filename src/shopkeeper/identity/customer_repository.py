@@ -14,6 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopkeeper.identity.models import Customer, CustomerIdentity, CustomerNote, CustomerTag
 
 _IDENTITY_LIKE = re.compile(r"[@+0-9]")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def _prefixes(text: str) -> set[str]:
+    """The starts of canonical identities `text` may be: as typed (lowercase: emails are
+    kept so), and without a phone number's spaces, dashes and brackets."""
+    lowered = text.lower()
+    return {p for p in (lowered, _PHONE_SEPARATORS.sub("", lowered)) if p}
 
 
 class CustomerRepository:
@@ -61,27 +69,32 @@ class CustomerRepository:
 
     async def search(
         self, shop_id: uuid.UUID, text: str, exact: Sequence[tuple[str, str]], *, limit: int,
-        offset: int, count_up_to: int,
+        offset: int, count_up_to: int, kinds: Sequence[str] = (),
     ) -> tuple[list[Customer], int]:  # fmt: skip
         """Live customers (not merged away), newest first: all, or those whose name holds
-        `text`, who have one of `exact`, or (when `text` has "@", "+" or a digit) one of whose
-        identities starts with it."""
+        `text` or who have one of `exact`; when `text` has "@", "+" or a digit, not a name but
+        those who have one of `exact` or an identity (of `kinds`) starting with it."""
         where: list[Any] = [Customer.shop_id == shop_id, Customer.merged_into_id.is_(None)]
         if text:
-            pattern = _escaped(text.lower())
             matches: list[ColumnElement[bool]] = [
                 (CustomerIdentity.kind == k) & (CustomerIdentity.value == v) for k, v in exact
             ]
-            if _IDENTITY_LIKE.search(text):  # an address or a number's start, not a name
-                matches.append(func.lower(CustomerIdentity.value).like(pattern + "%", escape="\\"))
-            name = func.lower(Customer.display_name).like("%" + pattern + "%", escape="\\")
-            if matches:
-                known = select(CustomerIdentity.customer_id).where(
-                    CustomerIdentity.shop_id == shop_id, or_(*matches)
+            identity_like = bool(_IDENTITY_LIKE.search(text))
+            if identity_like:  # an address or a number's start: read from the index by range
+                matches.extend(
+                    self._starting_with(kind, prefix)
+                    for kind in kinds
+                    for prefix in _prefixes(text)
                 )
-                where.append(or_(name, Customer.id.in_(known)))
+            known = select(CustomerIdentity.customer_id).where(
+                CustomerIdentity.shop_id == shop_id, or_(*matches)
+            )
+            if identity_like:  # not a name: every customer's name is not worth scanning
+                where.append(Customer.id.in_(known))
             else:
-                where.append(name)
+                pattern = "%" + _escaped(text.lower()) + "%"
+                name = func.lower(Customer.display_name).like(pattern, escape="\\")
+                where.append(or_(name, Customer.id.in_(known)) if matches else name)
         counted = select(Customer.id).where(*where).limit(count_up_to + 1).subquery()
         total = await self.session.scalar(select(func.count()).select_from(counted))
         stmt = (
@@ -92,6 +105,16 @@ class CustomerRepository:
             .offset(offset)
         )
         return list(await self.session.scalars(stmt)), int(total or 0)
+
+    def _starting_with(self, kind: str, prefix: str) -> ColumnElement[bool]:
+        """Identities of `kind` whose canonical value starts with `prefix`: an index range."""
+        value = CustomerIdentity.value
+        starts: ColumnElement[bool]
+        if self.session.get_bind().dialect.name == "postgresql":
+            starts = value.like(_escaped(prefix) + "%", escape="\\")
+        else:  # SQLite compares by bytes: the values from the prefix up to its successor
+            starts = (value >= prefix) & (value < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        return (CustomerIdentity.kind == kind) & starts
 
     async def identities_of(
         self, ids: Sequence[uuid.UUID]

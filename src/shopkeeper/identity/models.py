@@ -104,6 +104,16 @@ class CustomerIdentity(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "kind", "value"),
         Index("ix_identity_customer_identity_customer", "customer_id"),
+        # The admin's search by an identity's start (`value LIKE 'ola@%'`): PostgreSQL reads
+        # LIKE prefixes from a btree only with pattern ops whatever the collation. (SQLite
+        # searches by a range on the unique index and keeps this one unused.)
+        Index(
+            "ix_identity_customer_identity_prefix",
+            "shop_id",
+            "kind",
+            "value",
+            postgresql_ops={"value": "varchar_pattern_ops"},
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

@@ -45,14 +45,21 @@ async def search_customers(
     offset: int = 0,
     count_up_to: int = 10_000,
 ) -> Page[CustomerRead]:
-    """Newest first; with `query`, those whose name holds it, one of whose identities starts
-    with it (an email, a phone, a Telegram or Discord id) or who have it as an identity in
-    any of its written forms (`+48 600-100-200`, `Ola@Example.com`). `total` stops counting
-    one past `count_up_to`."""
+    """Newest first; with `query`, those who have it as an identity in any of its written
+    forms (`+48 600-100-200`, `Ola@Example.com`), and either those one of whose identities
+    starts with it (when it has "@", "+" or a digit: an email, a phone, a Telegram or Discord
+    id) or those whose name holds it (otherwise). `total` stops counting one past
+    `count_up_to`."""
     text = (query or "").strip()[:320]
     repo = CustomerRepository(session)
     rows, total = await repo.search(
-        shop_id, text, _exact_forms(text), limit=limit, offset=offset, count_up_to=count_up_to
+        shop_id,
+        text,
+        _exact_forms(text),
+        limit=limit,
+        offset=offset,
+        count_up_to=count_up_to,
+        kinds=[kind.value for kind in IdentityKind],
     )
     ids = [row.id for row in rows]
     identities = await repo.identities_of(ids) if ids else {}
