@@ -6,14 +6,18 @@ confirmation; settings.manage on every page and action, CSRF, other shops' ids, 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from httpx import AsyncClient, Response
+from sqlalchemy import update
 
 from shopkeeper import bus
 from shopkeeper.bootstrap import Container
+from shopkeeper.db import unit_of_work
 from shopkeeper.integrations import deliver_due, sign
+from shopkeeper.integrations.models import WebhookEndpoint
 from shopkeeper.settings import Settings
 from shopkeeper.shops import ShopRead
 from tests.builders import shop_with_owner, staff_member
@@ -149,6 +153,33 @@ async def test_the_delivery_log_filters_and_a_failed_delivery_is_sent_again(
     assert "Delivered" in (await client.get(url, params={"status": "succeeded"})).text
     stranger = await client.post(f"{url}/deliveries/{shop.id}/retry", data={"csrf_token": token})
     assert stranger.status_code == 404
+
+
+async def test_an_endpoint_switched_off_after_failures_says_why_and_is_switched_on_again(
+    container: Container, client: AsyncClient, receiver: Receiver
+) -> None:
+    shop, _staff = await _owner(container, client)
+    url = _endpoint_url(await _create(client, shop, url=receiver.url, description="CRM"))
+    async with unit_of_work(container.sessions) as session:
+        await session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == uuid.UUID(url.rsplit("/", 1)[1]))
+            .values(enabled=False, disabled_reason="the last 10 deliveries failed",
+                    failed_deliveries=10)
+        )  # fmt: skip
+
+    assert "Switched off after failures" in (await client.get(base(shop))).text
+    page = await client.get(url)
+    assert "the last 10 deliveries failed" in page.text
+    form = await client.get(f"{url}/edit")
+    assert "It was switched off: the last 10 deliveries failed." in form.text
+    assert 'name="enabled" value="on" >' in form.text  # not ticked
+    on = await client.post(f"{url}/edit", data={"csrf_token": csrf_of(form.text),
+                                                "url": receiver.url, "description": "CRM",
+                                                "events": [PAID], "enabled": "on"})  # fmt: skip
+    assert on.status_code == 303
+    listed = (await client.get(base(shop))).text
+    assert "Switched off after failures" not in listed and ">On<" in listed
 
 
 async def test_edit_rotate_and_delete_ask_first_and_show_the_outcome(
