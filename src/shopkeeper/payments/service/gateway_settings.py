@@ -45,7 +45,7 @@ def gateway_fields(provider: str) -> list[GatewayField]:
 
 
 def gateway_mode(provider: str, config: dict[str, Any]) -> str | None:
-    """"test" or "live" as the account's keys say; the sandbox is always a test."""
+    """The mode the account's keys tell ("test" or "live"); the sandbox is always a test."""
     if provider == "sandbox":
         return "test"
     key, prefixes = MODE_KEYS.get(provider, ("", {}))
@@ -83,4 +83,3 @@ async def gateway_overview(
     provider_class(provider)
     row = await PaymentsRepository(session).account(shop.id, provider)
     return _overview(provider, row, secrets, settings, shop.slug)
-
