@@ -5,7 +5,8 @@ shop `outlet` by default; BENCH_ADMIN_ORDERS, BENCH_ADMIN_CUSTOMERS), then this 
 serves the app in-process (ASGI, no network), signs in as the demo admin and asks each page
 ROUNDS times after WARMUP untimed requests: p50 and p99 in milliseconds, as a ratio to the
 health check measured the same way in the same run, and against the 300 ms target. SQLite
-always; PostgreSQL too when SHOPKEEPER_BENCH_POSTGRES_URL names a server (a fresh database).
+always; PostgreSQL too when SHOPKEEPER_BENCH_POSTGRES_URL names a server (a fresh database);
+BENCH_ADMIN_BACKENDS=postgresql measures only that one.
 Run alone: `python -m bench admin_pages`.
 """
 
@@ -28,6 +29,8 @@ from bench.payments_webhooks import _postgres_database
 ORDERS = int(os.environ.get("BENCH_ADMIN_ORDERS", "1000000"))
 CUSTOMERS = int(os.environ.get("BENCH_ADMIN_CUSTOMERS", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ADMIN_ROUNDS", "30"))
+# Which databases to measure ("sqlite,postgresql"; PostgreSQL needs its URL as well).
+BACKENDS = os.environ.get("BENCH_ADMIN_BACKENDS", "sqlite,postgresql").split(",")
 WARMUP = 3
 TARGET_MS = 300.0
 PASSWORD = "bench-admin-password-1"
@@ -64,8 +67,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sk-bench-admin-") as tmp:
         env = {**_service_env(Path(tmp)), "SHOPKEEPER_ADMIN_PASSWORD": PASSWORD,
                "SHOPKEEPER_LOG_LEVEL": "WARNING", "SHOPKEEPER_LOG_JSON": "true"}  # fmt: skip
-        results.append(("SQLite", _against(env)))
-        if pg := os.environ.get("SHOPKEEPER_BENCH_POSTGRES_URL"):
+        if "sqlite" in BACKENDS:
+            results.append(("SQLite", _against(env)))
+        pg = os.environ.get("SHOPKEEPER_BENCH_POSTGRES_URL")
+        if pg and "postgresql" in BACKENDS:
             with _postgres_database(pg) as url:
                 results.append(("PostgreSQL", _against({**env, "SHOPKEEPER_DATABASE_URL": url})))
     _report(results)

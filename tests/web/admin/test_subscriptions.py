@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from httpx import AsyncClient, Response
 
+from shopkeeper import catalog
+from shopkeeper.audit import Actor
 from shopkeeper.bootstrap import Container
+from shopkeeper.db import unit_of_work
 from tests.builders import shop_with_owner, staff_member
 from tests.builders.invoices import named_customer
 from tests.builders.subscriptions import buy, create_plan, only_subscription
@@ -72,12 +75,19 @@ async def test_a_plan_is_gifted_from_the_customers_page(
 ) -> None:
     shop, owner = await shop_with_owner(container, client)
     club = await create_plan(container, shop=shop, name="Club")
+    retired = await create_plan(container, shop=shop, name="Retired plan")
+    async with unit_of_work(container.sessions) as session:
+        await catalog.archive_product(
+            session, shop_id=shop.id, product_id=retired.id, now=container.clock.now(),
+            actor=Actor.system("test"),
+        )  # fmt: skip
     jan = await named_customer(container, shop=shop, name="Jan")
     await sign_in(client, owner.user.email)
     page_url = f"/admin/s/{shop.slug}/customers/{jan.id}"
 
     page = await client.get(page_url)
     assert 'id="gift-plan"' in page.text and "Club" in page.text
+    assert "Retired plan" not in page.text  # an archived plan is not offered
     refused = await _post(client, f"{page_url}/gift", page_url, plan=str(club.id), days="x")
     assert refused.status_code == 422 and 'id="gift-error"' in refused.text
     gifted = await _post(client, f"{page_url}/gift", page_url, plan=str(club.id), days="14")

@@ -95,7 +95,7 @@ async def _sections(
             session, shop_id=shop_id, customer_id=customer_id, now=now, include_ended=True
         )
     if shell.can("subscriptions.write"):
-        found["gift_plans"] = await shop_plans(session, shop_id)
+        found["gift_plans"] = await shop_plans(session, shop_id, archived=False)
     if shell.can("access.read"):
         found["grants"] = await access.customer_grants(
             session, shop_id=shop_id, customer_id=customer_id, include_revoked=True

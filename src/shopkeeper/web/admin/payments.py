@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from shopkeeper import payments
 from shopkeeper.deps import SessionDep
+from shopkeeper.kit.pagination import Page
 from shopkeeper.payments.providers import PROVIDERS
 from shopkeeper.web.admin.deps import Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
@@ -76,14 +78,13 @@ async def webhook_detail(
 
 
 def _list(
-    request: Request, shell: Shell, form: ListQuery, page: object, kind: str, base: str,
+    request: Request, shell: Shell, form: ListQuery, page: Page[Any], kind: str, base: str,
     statuses: list[str],
 ) -> Response:  # fmt: skip
     """The list page, or its results part for HTMX (target `<kind>-results`)."""
-    total = getattr(page, "total", 0)
     context = shell.context(
         form=form, page=page, page_size=PAGE_SIZE, base=base, kind=kind,
-        capped=total > COUNT_UP_TO, count_up_to=COUNT_UP_TO, statuses=statuses,
+        capped=page.total > COUNT_UP_TO, count_up_to=COUNT_UP_TO, statuses=statuses,
         providers=PROVIDER_NAMES, payments_base=base_url(shell),
     )  # fmt: skip
     return list_response(request, context, page=f"admin/{kind}s.html",

@@ -35,13 +35,16 @@ def base_url(shell: Shell) -> str:
     return f"{ADMIN_PATH}/s/{shell.shop_access.shop.slug}/subscriptions"
 
 
-async def shop_plans(session: AsyncSession, shop_id: uuid.UUID) -> dict[uuid.UUID, str]:
-    """The shop's plans by id, their names (archived ones too: old subscriptions name them)."""
+async def shop_plans(
+    session: AsyncSession, shop_id: uuid.UUID, *, archived: bool = True
+) -> dict[uuid.UUID, str]:
+    """The shop's plans by id, their names (with `archived`, the archived ones too: old
+    subscriptions name them; a gift offers only the live ones)."""
     names: dict[uuid.UUID, str] = {}
-    for archived in (False, True):
+    for archived_ones in (False, True) if archived else (False,):
         page = await catalog.list_products(
             session, shop_id=shop_id, limit=MAX_PLANS,
-            filters=ProductFilter(kind=ProductKind.PLAN, archived=archived),
+            filters=ProductFilter(kind=ProductKind.PLAN, archived=archived_ones),
         )  # fmt: skip
         names.update({p.id: p.name for p in page.items})
     return names
