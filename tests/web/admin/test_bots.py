@@ -7,6 +7,7 @@ Telegram and Discord are the fakes the bots tests use, served on 127.0.0.1 (real
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -222,9 +223,13 @@ async def test_forms_without_this_sessions_csrf_token_are_refused(
 ) -> None:
     fake = telegram.add_bot("lumen_bot")
 
-    for data in ({"token": fake.token}, {"token": fake.token, "csrf_token": "forged"}):
-        refused = await client.post(lumen.url(), data=data)
-        assert refused.status_code == 403 and "The form has expired" in refused.text
+    urls = [lumen.url(), lumen.url("/channels"), lumen.url("/discord"),
+            lumen.url("/discord/roles"), lumen.url("/discord/check"),
+            lumen.url(f"/{uuid.uuid4()}/disconnect")]  # fmt: skip
+    for url in urls:
+        for data in ({"token": fake.token}, {"token": fake.token, "csrf_token": "forged"}):
+            refused = await client.post(url, data={**data, "confirmed": "yes"})
+            assert refused.status_code == 403 and "The form has expired" in refused.text, url
     assert not telegram.calls_to("getMe")
     assert "No bot connected yet" in (await client.get(lumen.url())).text
 
@@ -457,3 +462,17 @@ async def test_discord_is_connected_from_its_form_and_disconnected_after_a_confi
     assert "Discord is disconnected" in after.text and "No Discord server connected" in after.text
     again = await _post(client, lumen.url("/discord/disconnect"), lumen.url("/discord"))
     assert again.status_code == 404
+
+
+async def test_the_playground_bot_is_listed_like_any_other(
+    client: AsyncClient, lumen: Shop, telegram: FakeTelegram
+) -> None:
+    playground = f"/admin/s/{lumen.shop.slug}/playground"
+    made = await _post(client, f"{playground}/create", playground)
+    assert made.status_code == 303, made.text
+
+    page = await client.get(lumen.url())
+
+    assert page.status_code == 200 and "_playground_bot" in page.text
+    assert "Telegram could not be reached" not in page.text  # read in process, not from Telegram
+    assert not telegram.calls_to("getWebhookInfo")
