@@ -33,6 +33,7 @@ from shopkeeper.promotions.rules import (
     evaluate_cart,
 )
 from shopkeeper.promotions.schemas import (
+    WINDOW_ORDER,
     DiscountKind,
     PromoBulkCreate,
     PromoBulkCreated,
@@ -53,6 +54,7 @@ from shopkeeper.promotions.service.codes import (
 from shopkeeper.promotions.service.redemptions import quote_promo_code, redeem, release
 
 __all__ = [
+    "WINDOW_ORDER",
     "AppliedCode",
     "CartLine",
     "DiscountKind",

@@ -11,8 +11,11 @@ from typing import Annotated, Self
 
 from babel.numbers import list_currencies
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_BULK = 10_000
+# The validation error type of a window whose start is not before its end.
+WINDOW_ORDER = "promo_window_order"
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$")
 _PREFIX = re.compile(r"^[A-Za-z0-9]{1,20}$")
 
@@ -82,7 +85,7 @@ class PromoTerms(BaseModel):
         if (self.percent_off_bp is None) == (not self.amount_off):
             raise ValueError("give either percent_off_bp or amount_off (per currency), not both")
         if self.valid_from and self.valid_until and self.valid_from >= self.valid_until:
-            raise ValueError("valid_from must be before valid_until")
+            raise PydanticCustomError(WINDOW_ORDER, "valid_from must be before valid_until")
         self.product_ids = list(dict.fromkeys(self.product_ids))
         return self
 

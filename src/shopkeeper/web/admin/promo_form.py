@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from shopkeeper.promotions import PromoBulkCreate, PromoCodeCreate
+from shopkeeper.promotions import WINDOW_ORDER, PromoBulkCreate, PromoCodeCreate
 from shopkeeper.web.admin.broadcast_form import local_to_utc
 from shopkeeper.web.admin.forms import EntryError, Form, Gettext, one, parse_amount, parse_number
 
@@ -110,7 +110,7 @@ def _where(error: Mapping[str, Any]) -> str:
 
 def _explain(error: Mapping[str, Any], _: Gettext) -> str:
     text = str(error.get("msg", "")).removeprefix("Value error, ")
-    if "valid_from must be before valid_until" in text:
+    if error.get("type") == WINDOW_ORDER:
         return _("The start must be before the end.")
     if error.get("loc") and str(error["loc"][0]) == "code":
         return _("3 to 64 letters, digits, “-” or “_”, starting and ending with a letter or digit.")
