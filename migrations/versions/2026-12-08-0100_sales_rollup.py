@@ -21,7 +21,9 @@ down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_COLUMNS = "shop_id, bucket_start, currency, product_id, slot, orders, units, amount, refunded, name"
+_COLUMNS = (
+    "shop_id, bucket_start, currency, product_id, slot, orders, units, amount, refunded, name"
+)
 _REVENUE = "('paid', 'fulfilled', 'partially_refunded')"
 
 
@@ -32,7 +34,8 @@ def _fill_statements(dialect: str) -> list[str]:
         zero = "'00000000-0000-0000-0000-000000000000'::uuid"
     else:
         minute = "(CAST(strftime('%M', o.paid_at) AS INTEGER) / 15) * 15"
-        bucket = f"strftime('%Y-%m-%d %H:', o.paid_at) || printf('%02d', {minute}) || ':' || '00.000000'"
+        hour = "strftime('%Y-%m-%d %H:', o.paid_at)"
+        bucket = f"{hour} || printf('%02d', {minute}) || ':' || '00.000000'"
         zero = "'00000000000000000000000000000000'"
     return [
         f"INSERT INTO orders_sales_bucket ({_COLUMNS}) "  # noqa: S608
