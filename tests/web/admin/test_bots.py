@@ -476,3 +476,19 @@ async def test_the_playground_bot_is_listed_like_any_other(
     assert page.status_code == 200 and "_playground_bot" in page.text
     assert "Telegram could not be reached" not in page.text  # read in process, not from Telegram
     assert not telegram.calls_to("getWebhookInfo")
+
+
+async def test_checking_a_chat_whose_bot_was_disconnected_says_so(
+    client: AsyncClient, lumen: Shop, telegram: FakeTelegram
+) -> None:
+    bot_id = await _connect(client, lumen, telegram.add_bot("lumen_bot"))
+    channel_id = await _register(client, lumen, telegram)
+    gone = await _post(client, lumen.url(f"/{bot_id}/disconnect"), lumen.url(), confirmed="yes")
+    assert gone.status_code == 303
+
+    checked = await _post(client, lumen.url(f"/channels/{channel_id}/check"),
+                          lumen.url("/channels"))  # fmt: skip
+
+    assert checked.status_code == 409 and 'id="action-error"' in checked.text
+    assert "The chat&#39;s bot is disconnected" in checked.text
+    assert "(disconnected)" in checked.text  # the row says whose bot it was

@@ -93,16 +93,21 @@ async def check(
         checked = await channels.check_channel(container, shop_id=shell.shop_access.shop.id,
                                                channel_id=channel_id,
                                                actor=shell.shop_access.actor)  # fmt: skip
-    except NotFound:
+    except channels.ChannelNotFound:
         raise
     except AppError as exc:
+        _ = gettext_for(request)
+        error, status_code = telegram_error(exc, _), exc.status_code
+        if isinstance(exc, telegram.BotNotFound):  # the chat's bot was disconnected since
+            error = _("The chat's bot is disconnected: connect it again, then check the rights.")
+            status_code = 409
         form = parse_list_query({}, {"state": ["active", "inactive"]})
         async with container.readers() as reader:
             context = await _context(request, shell, reader, container, form=form,
                                      entry=Form(values={"mode": "invite_link"}),
-                                     error=telegram_error(exc, gettext_for(request)))  # fmt: skip
+                                     error=error)  # fmt: skip
         return render(request, "admin/bot_channels.html", {**context, "partial": False},
-                      status_code=exc.status_code)  # fmt: skip
+                      status_code=status_code)  # fmt: skip
     key = "rights_ok" if checked.rights_ok else "rights_missing"
     url = f"{channels_url(shell)}#channel-{checked.id}"
     return redirect_with_flash(url, key, container.settings)
