@@ -5,6 +5,7 @@ the key working against the API, revoked after a confirmation and refused from t
 from __future__ import annotations
 
 import re
+import uuid
 
 from httpx import AsyncClient, Response
 
@@ -18,10 +19,38 @@ def _url(slug: str, path: str = "") -> str:
     return f"/admin/s/{slug}/settings/api-keys{path}"
 
 
+def _form_fields(page: str) -> dict[str, str]:
+    """The hidden fields of the "new key" form: its CSRF token and its one-press key (a
+    fresh one where the form is not shown, to post as if it had been)."""
+    press = re.search(r'name="request_key" value="([0-9a-f-]{36})"', page)
+    return {"csrf_token": csrf_of(page), "request_key": press[1] if press else str(uuid.uuid4())}
+
+
 async def _create(client: AsyncClient, slug: str, **fields: object) -> Response:
-    token = csrf_of((await client.get(f"/admin/s/{slug}")).text)
-    data = {"name": "Warehouse sync", "permissions": ["orders.read"], **fields}
-    return await client.post(_url(slug, "/new"), data={"csrf_token": token, **data})
+    form = await client.get(_url(slug, "/new"))
+    page = form.text if form.status_code == 200 else (await client.get(f"/admin/s/{slug}")).text
+    hidden = _form_fields(page)
+    data = {"name": "Warehouse sync", "permissions": ["orders.read"], **hidden, **fields}
+    return await client.post(_url(slug, "/new"), data=data)
+
+
+async def test_a_form_sent_again_makes_no_second_key(
+    container: Container, client: AsyncClient
+) -> None:
+    """Reloading the page that shows a new secret sends its form again: one key, and a word."""
+    shop, owner = await shop_with_owner(container, client)
+    await sign_in(client, owner.user.email)
+    sent = {**_form_fields((await client.get(_url(shop.slug, "/new"))).text),
+            "name": "Once", "permissions": ["orders.read"]}  # fmt: skip
+    first = await client.post(_url(shop.slug, "/new"), data=sent)
+    again = await client.post(_url(shop.slug, "/new"), data=sent)
+    assert first.status_code == 201 and again.status_code == 303
+    listed = await client.get(again.headers["location"])
+    assert "That form has created its key already" in listed.text
+    assert listed.text.count('id="key-') == 1
+    no_key = await client.post(_url(shop.slug, "/new"), data={**sent, "request_key": "x"})
+    assert no_key.status_code == 303
+    assert (await client.get(_url(shop.slug))).text.count('id="key-') == 1
 
 
 async def test_an_admin_creates_a_key_sees_it_once_uses_it_and_revokes_it(

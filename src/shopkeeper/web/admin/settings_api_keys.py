@@ -13,8 +13,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkeeper import identity, shops
+from shopkeeper.cache import cache_store
+from shopkeeper.container import Container
 from shopkeeper.deps import ContainerDep, SessionDep
 from shopkeeper.identity.errors import ApiKeyScopeTooWide
+from shopkeeper.kit.ids import new_id
 from shopkeeper.web.admin.deps import CsrfDep, Shell, ShopShellDep
 from shopkeeper.web.admin.errors import AdminRoute
 from shopkeeper.web.admin.forms import Form, Gettext, one
@@ -26,6 +29,7 @@ router = APIRouter(prefix=ADMIN_PATH, route_class=AdminRoute, include_in_schema=
 BASE = "/s/{slug}/settings/api-keys"
 MANAGE = "api_keys.manage"
 NAME_LIMIT = 100
+FORM_KEY_TTL = 86_400  # a day: long enough for any reload of the page showing a new secret
 
 
 def base_url(shell: Shell) -> str:
@@ -72,6 +76,8 @@ async def create_key(
     if wanted is None:
         return _form_page(request, shell, form, chosen, status_code=422)
     access = shell.shop_access
+    if not await _first_use(container, access.shop.id, str(data.get("request_key", ""))):
+        return redirect_with_flash(base_url(shell), "api_key_form_used", container.settings)
     try:
         created = await identity.create_api_key(
             session, shop_id=access.shop.id, data=wanted, allowed=access.permissions,
@@ -112,6 +118,18 @@ async def revoke(
     return redirect_with_flash(base_url(shell), "api_key_revoked", container.settings)
 
 
+async def _first_use(container: Container, shop_id: uuid.UUID, request_key: str) -> bool:
+    """Whether this press of "create" is the first: a form sent again (the browser's reload
+    of the page showing the secret) must not make a second key. Each form carries its own
+    key; one that is missing or not a UUID counts as used."""
+    try:
+        key = uuid.UUID(request_key)
+    except ValueError:
+        return False
+    store = cache_store(container)
+    return await store.incr(f"admin:api-key-form:{shop_id}:{key}", ttl=FORM_KEY_TTL) == 1
+
+
 async def _key(session: AsyncSession, shell: Shell, key_id: uuid.UUID) -> identity.ApiKeyRead:
     """The shop's key (revoked ones too); another shop's or an unknown id is not found."""
     keys = await identity.list_api_keys(
@@ -149,6 +167,6 @@ def _form_page(
 ) -> Response:
     groups = permission_groups(gettext_for(request), only=shell.shop_access.permissions)
     context: dict[str, Any] = {"form": form, "chosen": chosen, "groups": groups,
-                               "base": base_url(shell)}  # fmt: skip
+                               "base": base_url(shell), "request_key": new_id()}  # fmt: skip
     return render(request, "admin/settings/api_key_form.html", shell.context(**context),
                   status_code=status_code)  # fmt: skip
