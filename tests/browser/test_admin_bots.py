@@ -71,7 +71,7 @@ async def test_a_bot_a_channel_and_a_discord_role_are_set_up_from_the_pages(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     nav = page.get_by_role("navigation", name="Sections")
-    await nav.get_by_role("link", name="Bots and channels").click()
+    await nav.get_by_role("link", name="Bots", exact=True).click()
     await expect(page.get_by_role("heading", name="No bot connected yet")).to_be_visible()
     await page.get_by_label("Bot token").fill("123456:AAwrong-token-0123456789abcdefgh")
     await page.get_by_role("button", name="Connect the bot").click()
