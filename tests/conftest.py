@@ -24,6 +24,9 @@ from shopkeeper.migrate import upgrade
 from shopkeeper.settings import Settings, load_settings
 from tests.premium.streaming import StreamingASGITransport
 
+# The fake Bot API and Discord API served for a test (`telegram`, `discord`); a directory's own
+# fixtures of those names (other fakes) take precedence.
+pytest_plugins = ["tests.fakes.served"]
 PG_URL = os.environ.get("SHOPKEEPER_TEST_DATABASE_URL", "")
 TEST_FERNET_KEY = "kQ3dYwSTOhOJmE4uvC6V9rYVXZqWYUM9yC7pBq6sM2E="
 

@@ -5,7 +5,6 @@ its confirmation; the page at phone width. Screenshots: test-results/screenshots
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,28 +15,11 @@ from shopkeeper.settings import Settings
 from tests.builders.subscriptions import create_plan
 from tests.conftest import make_settings
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.server import serve
 from tests.fakes.telegram import FakeTelegram
 from tests.web.admin.test_bots import CHAT_ID, _world
 from tests.web.seed import PASSWORD, World
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    async with serve(fake.app()) as url:
-        fake.url = url  # type: ignore[attr-defined]
-        yield fake
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    async with serve(fake.app()) as url:
-        fake.url = url
-        yield fake
 
 
 @pytest.fixture

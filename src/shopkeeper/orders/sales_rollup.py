@@ -126,7 +126,9 @@ class SalesRollup:
         return [(p, name, c, int(units), int(total)) for p, name, c, units, total in rows]
 
     async def rebuild(self, shop_id: uuid.UUID | None = None) -> None:
-        """Recompute the rollup from the orders (after a bulk import; `None`: every shop)."""
+        """Recompute the rollup from the orders (after a bulk import; `None`: every shop).
+        Meant for a shop whose orders are not being paid meanwhile: a payment committing
+        between the delete and the insert would meet this transaction's rows."""
         scope = "" if shop_id is None else " AND o.shop_id = :shop_id"
         params = {} if shop_id is None else {"shop_id": _uuid_param(shop_id, self._dialect)}
         removed = delete(SalesBucket)

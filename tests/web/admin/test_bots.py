@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -22,29 +21,12 @@ from tests.builders import shop_with_owner, staff_member
 from tests.builders.staff import Staff
 from tests.builders.subscriptions import create_plan
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.server import serve
 from tests.fakes.telegram import FakeBot, FakeTelegram
 from tests.web.admin.support import HOSTILE, csrf_of
 from tests.web.seed import sign_in
 
 PUBLIC_URL = "https://shop.example"
 CHAT_ID = -1001234567890
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    async with serve(fake.app()) as url:
-        fake.url = url  # type: ignore[attr-defined]
-        yield fake
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    async with serve(fake.app()) as url:
-        fake.url = url
-        yield fake
 
 
 @pytest.fixture
